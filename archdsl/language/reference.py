@@ -1,0 +1,151 @@
+"""Generate the reference parts of docs/language.md from the vocabulary.
+
+``python -m archdsl.language.reference docs/language.md`` rewrites the text
+between each ``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED -->``
+pair; tests fail when the file is out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from archdsl.language.spec import StatementSpec, specs
+
+#: A design that uses every statement, expanded to list the defaults.
+REFERENCE_DESIGNS = (
+    "design ref\nedge cdn\ntier web\ntier app internal\ndb orders\ncache sessions\n"
+    "web -> app -> orders\napp -> sessions\n",
+    "design ref2\ntier web ec2\ndb orders rds\ncache c memcached\n"
+    "web -> orders\nweb -> c\n",
+)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def statement_section(spec: StatementSpec) -> str:
+    lines = [
+        f"### `{spec.keyword}`",
+        "",
+        spec.summary,
+        "",
+        "```",
+        spec.example,
+        "```",
+        "",
+    ]
+    lines.extend(f"{detail}\n" for detail in spec.details)
+    if spec.name == "required":
+        lines.append("The name after the keyword is required.\n")
+    elif spec.name == "optional":
+        default = spec.default_name or spec.keyword
+        lines.append(
+            f"The name is optional (default `{default}`); a first word that is "
+            "not in the vocabulary below is taken as the name.\n"
+        )
+    rows = []
+    for word_set in spec.words:
+        default = f"`{word_set.default}`" if word_set.default else ""
+        for word, meaning in word_set.values.items():
+            rows.append((f"`{word}`", f"{word_set.doc} {meaning}.", default))
+    for clause in spec.clauses:
+        rows.append(
+            (
+                f"`{clause.word} <{clause.key}>`",
+                f"{clause.doc} Takes {clause.type.describe()}.",
+                f"`{clause.default}`" if clause.default else "",
+            )
+        )
+    for option in spec.options:
+        written = f"`{option.key}`" if option.is_flag else f"`{option.key}=`"
+        meaning = f"{option.doc} Takes {option.type.describe()}."
+        rows.append((written, meaning, option.default or ""))
+    if spec.label:
+        rows.append(('`"text"`', "A label or description.", ""))
+    if rows:
+        lines.append("| written | meaning | default |")
+        lines.append("|---|---|---|")
+        for written, meaning, default in rows:
+            lines.append(f"| {written} | {_cell(meaning)} | {_cell(default)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def statements_block() -> str:
+    sections: dict[str, list[str]] = {}
+    for spec in specs():
+        sections.setdefault(spec.section, []).append(statement_section(spec))
+    parts = []
+    for section, bodies in sections.items():
+        parts.append(f"## {section} statements\n")
+        parts.extend(bodies)
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def defaults_block() -> str:
+    from archdsl.catalog import KINDS
+    from archdsl.compiler import compile_text
+
+    seen: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    for text in REFERENCE_DESIGNS:
+        model = compile_text(text, "reference.arch").model
+        for record in model.design.defaults:
+            seen.setdefault(
+                ("design", record.key),
+                (repr_value(record.value), record.reason, record.safety),
+            )
+        for component in model.components.values():
+            for record in component.defaults:
+                seen.setdefault(
+                    (component.kind, record.key),
+                    (repr_value(record.value), record.reason, record.safety),
+                )
+    lines = [
+        "| component | setting | default | safety | why |",
+        "|---|---|---|---|---|",
+    ]
+    for (kind, key), (value, reason, safety) in seen.items():
+        kind_title = "design" if kind == "design" else KINDS[kind].title
+        lines.append(
+            f"| {_cell(kind_title)} | `{key}` | {_cell(value)} | {'yes' if safety else ''} "
+            f"| {_cell(reason)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def repr_value(value: object) -> str:
+    if value is True:
+        return "on"
+    if value is False:
+        return "off"
+    return f"`{value}`"
+
+
+BLOCKS = {"statements": statements_block, "defaults": defaults_block}
+
+_BLOCK = re.compile(
+    r"(<!-- BEGIN GENERATED: (?P<name>[a-z]+) -->\n)(?P<body>.*?)(<!-- END GENERATED -->)",
+    re.DOTALL,
+)
+
+
+def regenerate(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        body = BLOCKS[match.group("name")]()
+        return match.group(1) + body + match.group(4)
+
+    return _BLOCK.sub(replace, text)
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0] if argv else "docs/language.md")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(regenerate(text), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,229 @@
+"""Value types for statement options.
+
+Each type turns an AST value into a Python value or raises
+:class:`ValueProblem` with a message and a hint. Types also describe
+themselves for docs/language.md.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from archdsl.parse import ast
+
+
+class ValueType(Protocol):
+    """Interface of an option's type, as the binder uses it."""
+
+    def convert(self, value: ast.Value) -> Any: ...
+
+    def describe(self) -> str: ...
+
+
+class ValueProblem(ValueError):
+    def __init__(self, message: str, hint: str | None = None, choices=()) -> None:
+        super().__init__(message)
+        self.hint = hint
+        self.choices = tuple(choices)
+
+
+_TRUE = {"true", "on", "yes"}
+_FALSE = {"false", "off", "no"}
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_SIZE_UNITS = {"MB": 1, "GB": 1024, "TB": 1024 * 1024}
+
+
+def _text(value: ast.Value) -> str:
+    if isinstance(value, ast.ListValue):
+        raise ValueProblem("expected a single value, not a list")
+    return value.text
+
+
+@dataclass(frozen=True)
+class Int:
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def convert(self, value: ast.Value) -> int:
+        text = _text(value)
+        if not re.fullmatch(r"[0-9]+", text):
+            raise ValueProblem(f"'{text}' is not a whole number", self.describe())
+        number = int(text)
+        if self.minimum is not None and number < self.minimum:
+            raise ValueProblem(f"{number} is below the minimum {self.minimum}")
+        if self.maximum is not None and number > self.maximum:
+            raise ValueProblem(f"{number} is above the maximum {self.maximum}")
+        return number
+
+    def describe(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"a whole number, at least {self.minimum}"
+        return "a whole number"
+
+
+@dataclass(frozen=True)
+class Bool:
+    def convert(self, value: ast.Value) -> bool:
+        text = _text(value).lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueProblem(
+            f"'{text}' is not on or off",
+            "use on or off (true/false, yes/no)",
+            choices=("on", "off"),
+        )
+
+    def describe(self) -> str:
+        return "on or off; the bare word means on"
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: tuple[str, ...]
+
+    def convert(self, value: ast.Value) -> str:
+        text = _text(value)
+        if text not in self.values:
+            raise ValueProblem(
+                f"'{text}' is not one of {', '.join(self.values)}",
+                choices=self.values,
+            )
+        return text
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f"`{v}`" for v in self.values)
+
+
+@dataclass(frozen=True)
+class Text:
+    pattern: str | None = None
+    example: str = ""
+
+    def convert(self, value: ast.Value) -> str:
+        text = _text(value)
+        if self.pattern and not re.fullmatch(self.pattern, text):
+            hint = f"for example {self.example}" if self.example else None
+            raise ValueProblem(f"'{text}' is not a valid value", hint)
+        return text
+
+    def describe(self) -> str:
+        return f"text, e.g. `{self.example}`" if self.example else "text"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration such as ``30d``, ``15m`` or ``90s``; converts to seconds."""
+
+    minimum_seconds: int = 0
+    maximum_seconds: int | None = None
+
+    def convert(self, value: ast.Value) -> int:
+        text = _text(value)
+        match = re.fullmatch(r"([0-9]+)([smhd])", text)
+        if not match:
+            raise ValueProblem(
+                f"'{text}' is not a duration",
+                "write a number and a unit: 90s, 15m, 12h, 30d",
+            )
+        seconds = int(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        if seconds < self.minimum_seconds:
+            raise ValueProblem(
+                f"{text} is shorter than the minimum {_human(self.minimum_seconds)}"
+            )
+        if self.maximum_seconds is not None and seconds > self.maximum_seconds:
+            raise ValueProblem(
+                f"{text} is longer than the maximum {_human(self.maximum_seconds)}"
+            )
+        return seconds
+
+    def describe(self) -> str:
+        return "a duration: `90s`, `15m`, `12h`, `30d`"
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size such as ``512MB`` or ``100GB``; converts to megabytes."""
+
+    def convert(self, value: ast.Value) -> int:
+        text = _text(value)
+        match = re.fullmatch(r"([0-9]+)(MB|GB|TB)", text)
+        if not match:
+            raise ValueProblem(
+                f"'{text}' is not a size",
+                "write a number and MB, GB or TB: 512MB, 100GB",
+            )
+        return int(match.group(1)) * _SIZE_UNITS[match.group(2)]
+
+    def describe(self) -> str:
+        return "a size: `512MB`, `100GB`, `1TB`"
+
+
+@dataclass(frozen=True)
+class Cidr:
+    minimum_prefix: int = 16
+    maximum_prefix: int = 28
+
+    def convert(self, value: ast.Value) -> str:
+        text = _text(value)
+        try:
+            network = ipaddress.IPv4Network(text, strict=True)
+        except ValueError as error:
+            raise ValueProblem(
+                f"'{text}' is not an IPv4 CIDR block ({error})",
+                "for example 10.0.0.0/16",
+            ) from None
+        if not self.minimum_prefix <= network.prefixlen <= self.maximum_prefix:
+            raise ValueProblem(
+                f"/{network.prefixlen} is outside /{self.minimum_prefix} to /{self.maximum_prefix}"
+            )
+        return str(network)
+
+    def describe(self) -> str:
+        return (
+            f"an IPv4 CIDR block from /{self.minimum_prefix} to /{self.maximum_prefix}"
+        )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The name of another statement, resolved during expansion."""
+
+    def convert(self, value: ast.Value) -> str:
+        text = _text(value)
+        if isinstance(value, ast.Number):
+            raise ValueProblem(f"'{text}' is not a name")
+        return text
+
+    def describe(self) -> str:
+        return "the name of another statement"
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: ValueType
+    allow_single: bool = True
+
+    def convert(self, value: ast.Value) -> tuple:
+        if isinstance(value, ast.ListValue):
+            return tuple(self.item.convert(v) for v in value.items)
+        if self.allow_single:
+            return (self.item.convert(value),)
+        raise ValueProblem("expected a list in brackets: [a, b]")
+
+    def describe(self) -> str:
+        return "a list of " + self.item.describe() + " in brackets"
+
+
+def _human(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
