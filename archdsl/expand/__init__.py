@@ -1,0 +1,108 @@
+"""Expand: bound statements in, the AWS model out.
+
+:func:`expand` runs the passes below in order. First, one handler per
+keyword (registered with :func:`~archdsl.expand.context.handles`) creates
+each statement's components and requests subnets from the network. The
+later passes then build what depends on all statements at once.
+"""
+
+from __future__ import annotations
+
+from archdsl.errors import Diagnostic, DiagnosticBag, Severity
+from archdsl.expand import databases, edge, tiers  # noqa: F401  (register handlers)
+from archdsl.expand.context import HANDLERS, Expansion
+from archdsl.expand.edge import build_entry
+from archdsl.expand.flows import connect_flows
+from archdsl.expand.network import build_network
+from archdsl.expand.security_groups import derive_security_groups
+from archdsl.expand.settings import read_design
+from archdsl.expand.validate import warn_unreachable
+from archdsl.language import FlowStatement, Statement
+from archdsl.model import Model
+from archdsl.source import SourceSet
+
+#: Names that generated components use as ids; statements may not take them.
+RESERVED_NAMES = frozenset(
+    {
+        "internet",
+        "dns",
+        "network",
+        "vpc",
+        "igw",
+        "nat",
+        "cert",
+        "subnet",
+        "vpce",
+        "logs",
+    }
+)
+
+#: Order of the model's component list: entry points, network, then units.
+SECTIONS = ("entry", "network", "units")
+
+PASSES = (
+    build_network,
+    build_entry,
+    connect_flows,
+    derive_security_groups,
+    warn_unreachable,
+)
+
+
+def expand(
+    bound: list[Statement | FlowStatement],
+    *,
+    file_stem: str,
+    root_file: str,
+    sources: SourceSet | None = None,
+) -> Model:
+    """Expand bound statements into a :class:`Model`; raise DesignError on errors."""
+    diagnostics = DiagnosticBag()
+    statements = [s for s in bound if isinstance(s, Statement)]
+    flows = [s for s in bound if isinstance(s, FlowStatement)]
+    _check_names(statements, diagnostics)
+    design = read_design(statements, file_stem, root_file, diagnostics)
+    diagnostics.raise_if_errors(sources)
+
+    ctx = Expansion(design, statements, flows, diagnostics)
+    for statement in statements:
+        if statement.keyword == "design":
+            continue
+        HANDLERS[statement.keyword](ctx, statement)
+    for run_pass in PASSES:
+        run_pass(ctx)
+    diagnostics.raise_if_errors(sources)
+
+    ctx.model.components = ctx.ordered_components(SECTIONS)
+    ctx.model.warnings = [
+        d for d in diagnostics.items if d.severity is Severity.WARNING
+    ]
+    return ctx.model
+
+
+def _check_names(statements: list[Statement], diagnostics: DiagnosticBag) -> None:
+    seen: dict[str, Statement] = {}
+    for statement in statements:
+        if statement.keyword == "design":
+            continue
+        name = statement.name
+        if name in RESERVED_NAMES:
+            diagnostics.error(
+                f"'{name}' is the name of a generated component",
+                statement.name_span,
+                "choose another name",
+            )
+            continue
+        first = seen.get(name)
+        if first is not None:
+            diagnostics.add(
+                Diagnostic(
+                    Severity.ERROR,
+                    f"'{name}' is already defined",
+                    statement.name_span,
+                    "give each statement its own name",
+                    ((first.name_span, f"'{name}' is first defined here"),),
+                )
+            )
+            continue
+        seen[name] = statement
