@@ -1,0 +1,164 @@
+"""The ``archdsl`` command line.
+
+Exit codes: 0 success, 1 checklist findings at or above ``--fail-on``, 2 bad
+input or bad usage, 3 an internal error (a bug in archdsl). A Python
+traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from archdsl import __version__
+from archdsl.errors import (
+    ArchdslError,
+    DesignError,
+    format_diagnostics,
+)
+
+logger = logging.getLogger("archdsl")
+
+EXIT_INTERNAL = 3
+
+
+class _Group(click.Group):
+    """Turns archdsl errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DesignError as error:
+            click.echo(error.format(), err=True)
+            ctx.exit(error.exit_code)
+        except ArchdslError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug: report it briefly, not as a traceback
+            if ctx.find_root().params.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(
+                    f"internal error: {type(error).__name__}: {error}\n"
+                    "  hint: rerun with --debug for the traceback and report it",
+                    err=True,
+                )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archdsl")
+@click.option("-v", "--verbose", count=True, help="Log progress (-v) or details (-vv).")
+@click.option(
+    "--debug", is_flag=True, help="Show Python tracebacks of internal errors."
+)
+def cli(verbose: int, debug: bool) -> None:
+    """Architecture as code for AWS: type a design, get the AWS components,
+    a diagram, a checklist and a design document."""
+    _configure_logging(verbose, debug)
+
+
+def _configure_logging(verbose: int, debug: bool) -> None:
+    if not verbose and not debug:
+        return
+    level = logging.DEBUG if verbose > 1 or debug else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("archdsl: %(levelname)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+def _compile(design: Path):
+    from archdsl.compiler import compile_file
+
+    compiled = compile_file(design)
+    if compiled.model.warnings:
+        click.echo(
+            format_diagnostics(compiled.model.warnings, compiled.sources), err=True
+        )
+    return compiled
+
+
+def _write(output: str, data: bytes) -> None:
+    from archdsl.output import write_atomic
+
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(output, data)
+
+
+DESIGN = click.argument(
+    "design", type=click.Path(path_type=Path, dir_okay=False, allow_dash=False)
+)
+
+
+@cli.command()
+@DESIGN
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="Output file; its extension picks the format. '-' writes to stdout.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf", "dot"]),
+    help="Output format; required with '-o -'.",
+)
+def render(design: Path, output: str, fmt: str | None) -> None:
+    """Draw DESIGN as a diagram (PNG, SVG, PDF or Graphviz DOT)."""
+    from archdsl.errors import UsageError
+    from archdsl.render import format_for
+    from archdsl.render import render as render_model
+
+    if output == "-" and fmt is None:
+        raise UsageError("writing to stdout ('-o -') needs --format")
+    chosen = format_for(output, fmt)
+    compiled = _compile(design)
+    data = render_model(compiled.model, chosen)
+    _write(output, data)
+    logger.info("wrote %s (%d bytes)", output, len(data))
+
+
+@cli.command()
+@DESIGN
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    metavar="FILE",
+    show_default=True,
+    help="Where to write the JSON.",
+)
+def expand(design: Path, output: str) -> None:
+    """Print the expanded model of DESIGN as JSON: every AWS component, why it
+    is there and where it came from."""
+    compiled = _compile(design)
+    _write(output, compiled.model.dumps().encode("utf-8"))
+
+
+@cli.command()
+def icons() -> None:
+    """Print the folder that DOT output's node images are relative to."""
+    from archdsl.render.diagram import icons_root
+
+    click.echo(str(icons_root()))
+
+
+def main() -> None:
+    cli(prog_name="archdsl")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Write output files atomically: a temp file in the same folder, then rename.
+
+A reader sees either the previous file or the new one, never a partial
+write, and a failure before the rename leaves the previous file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from archdsl.errors import OutputError
+
+#: Prefix of temp files, so that watchers can ignore them.
+TEMP_PREFIX = ".archdsl-"
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"output folder does not exist: {folder}")
+    if path.is_dir():
+        raise OutputError(f"output path is a folder: {path}")
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=TEMP_PREFIX, suffix=".tmp", dir=folder
+        )
+    except OSError as error:
+        raise OutputError(f"cannot write to {folder}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        _copy_mode(path, temp_name)
+        os.replace(temp_name, path)
+    except BaseException as error:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {path}: {error.strerror}") from None
+        raise
+
+
+def _copy_mode(path: Path, temp_name: str) -> None:
+    """Give the new file the old file's permissions, or 0644 for a new file.
+
+    mkstemp creates files readable by the owner only, which is wrong for
+    diagrams and docs that others read.
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    os.chmod(temp_name, mode)

@@ -1,0 +1,65 @@
+"""Render: the model in, a diagram out (PNG, SVG, PDF or DOT).
+
+Renderers see only the :class:`~archdsl.model.Model`. ``dot`` output is the
+Graphviz source that the other formats are laid out from. Its node images
+are paths relative to the ``diagrams`` icon folder, so the DOT is the same
+on every machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from archdsl.errors import UsageError
+from archdsl.model import Model
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("png", "svg", "pdf", "dot")
+
+_DOT_HEADER = (
+    "// Drawn by archdsl. Node images are relative to the icon folder that\n"
+    "// 'archdsl icons' prints: dot -Tsvg -Gimagepath=\"$(archdsl icons)\" FILE\n"
+)
+
+
+def format_for(path: str | Path, requested: str | None = None) -> str:
+    """Return the output format: ``requested``, else the file's extension."""
+    if requested:
+        fmt = requested.lower()
+    else:
+        suffix = Path(path).suffix.lower().lstrip(".")
+        if not suffix:
+            raise UsageError(
+                f"cannot tell the format of '{path}': it has no extension; "
+                f"use one of .{', .'.join(FORMATS)} or pass --format"
+            )
+        fmt = suffix
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"unsupported output format '{fmt}'; choose one of {', '.join(FORMATS)}"
+        )
+    return fmt
+
+
+def build_dot(model: Model) -> str:
+    from archdsl.render.diagram import build_dot as build
+
+    return _DOT_HEADER + build(model)
+
+
+def render(model: Model, fmt: str) -> bytes:
+    """Return the diagram of ``model`` in ``fmt`` as bytes."""
+    from archdsl.render.diagram import icons_root
+    from archdsl.render.graphviz import run_dot
+    from archdsl.render.svg import embed_images
+
+    source = build_dot(model)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    logger.info("laying out %d components with Graphviz", len(model.components))
+    output = run_dot(source, fmt, icons_root())
+    if fmt == "svg":
+        output = embed_images(output, icons_root())
+    return output

@@ -1,0 +1,351 @@
+"""Draw the model as a Graphviz graph with mingrammer ``diagrams``.
+
+The picture nests Region > VPC > AZ > subnet, as AWS architecture diagrams
+do. Load balancers, the internet gateway and VPC endpoints span AZs, so they
+sit in the VPC box outside the AZ boxes. Each tier's Auto Scaling group is a
+dashed box inside every private subnet it spans, around the instances it
+keeps in that AZ.
+
+Edges use Graphviz spline routing with ordinary labels. The ``diagrams``
+default, orthogonal routing, places labels away from their edges and grows
+much faster with graph size.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from diagrams import Cluster, Diagram, Edge, Node, setcluster, setdiagram
+from graphviz import nohtml
+
+from archdsl.catalog import KINDS
+from archdsl.model import Component, Connection, Model
+
+_GRAPH_ATTRS = {
+    "splines": "spline",
+    "rankdir": "LR",
+    "newrank": "true",
+    "compound": "true",
+    "nodesep": "0.45",
+    "ranksep": "0.9",
+    "pad": "0.4",
+    "fontname": "Sans-Serif",
+    "fontsize": "18",
+    "labelloc": "t",
+}
+
+_NODE_ATTRS = {"fontsize": "12"}
+
+_CLUSTER_STYLES = {
+    "region": {"style": "dashed", "pencolor": "#00A4A6", "bgcolor": "#FFFFFF"},
+    "vpc": {"style": "solid", "pencolor": "#8C4FFF", "bgcolor": "#FFFFFF"},
+    "az": {"style": "dashed", "pencolor": "#147EBA", "bgcolor": "#FFFFFF"},
+    "public": {"style": "filled", "pencolor": "#7AA116", "bgcolor": "#F2F6E8"},
+    "private": {"style": "filled", "pencolor": "#147EBA", "bgcolor": "#E6F2F8"},
+    "data": {"style": "filled", "pencolor": "#C925D1", "bgcolor": "#F9EAFA"},
+    "asg": {"style": "dashed", "pencolor": "#D45B07", "bgcolor": "#FFFFFF"},
+    "edge": {"style": "dashed", "pencolor": "#545B64", "bgcolor": "#FFFFFF"},
+    "legend": {"style": "solid", "pencolor": "#AAB7B8", "bgcolor": "#FAFAFA"},
+}
+
+#: Edge attributes of each connection kind, and its words in the legend.
+EDGE_STYLES = {
+    "sync": ({"color": "#232F3E", "style": "solid"}, "synchronous request"),
+    "async": ({"color": "#D45B07", "style": "dashed"}, "asynchronous message"),
+    "data": ({"color": "#1A6FB0", "style": "bold"}, "data flow"),
+    "event": ({"color": "#8C4FFF", "style": "dashed", "arrowhead": "empty"}, "event"),
+    "replication": (
+        {"color": "#7D8998", "style": "dashed", "arrowhead": "none"},
+        "replication",
+    ),
+    "egress": ({"color": "#AAB7B8", "style": "dotted"}, "outbound internet"),
+    "association": (
+        {"color": "#AAB7B8", "style": "dotted", "arrowhead": "none"},
+        "attached to",
+    ),
+}
+
+_PROTOCOL_NAMES = {
+    "https": "HTTPS",
+    "http": "HTTP",
+    "grpc": "gRPC",
+    "tcp": "TCP",
+    "postgres": "PostgreSQL",
+    "mysql": "MySQL",
+    "redis": "Redis",
+    "memcached": "Memcached",
+}
+
+
+def dot_text(text: str) -> str:
+    """Return ``text`` as a literal Graphviz label.
+
+    Backslashes are doubled so that Graphviz's escapes (``\\N``, ``\\l``) do
+    not apply, and ``nohtml`` stops a label such as ``<b>`` from being read
+    as an HTML-like label. The graphviz package escapes the quotes.
+    """
+    return nohtml(text.replace("\\", "\\\\"))
+
+
+class _Diagram(Diagram):
+    """A Diagram that builds the graph only; archdsl runs Graphviz itself."""
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        setdiagram(None)
+
+
+class _Cluster(Cluster):
+    """A Cluster with a unique Graphviz name, so equal labels never merge."""
+
+    def __init__(self, key: str, label: str, style: dict[str, str]) -> None:
+        super().__init__(dot_text(label), graph_attr={"fontsize": "13", **style})
+        self.dot.name = f"cluster_{key}"
+
+
+@dataclass
+class _Layout:
+    """Drawn components grouped by the path of clusters they sit in."""
+
+    by_path: dict[tuple[tuple[str, str, str], ...], list[Component]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def build_dot(model: Model) -> str:
+    """Return the DOT source of the model's diagram."""
+    design = model.design
+    title = design.name if not design.label else f"{design.name}: {design.label}"
+    with _Diagram(
+        dot_text(title),
+        filename="archdsl",
+        direction="LR",
+        curvestyle="curved",
+        outformat="dot",
+        show=False,
+        graph_attr=_GRAPH_ATTRS,
+        node_attr=_NODE_ATTRS,
+    ) as diagram:
+        nodes = _draw_nodes(model)
+        _draw_edges(model, nodes)
+        _align_replicas(model, nodes, diagram)
+        _draw_legend(model, nodes)
+    setcluster(None)
+    return diagram.dot.source
+
+
+def _drawn(component: Component) -> bool:
+    if component.attrs.get("hidden_in_diagram"):
+        return False
+    return KINDS[component.kind].draw
+
+
+def _cluster_path(
+    model: Model, component: Component
+) -> tuple[tuple[str, str, str], ...]:
+    """Return (key, label, style) for each box the component sits in."""
+    placement = component.placement
+    path: list[tuple[str, str, str]] = []
+    kind = KINDS[component.kind]
+    if kind.scope in ("external",):
+        return ()
+    if kind.scope == "global":
+        return (("edge", "Global edge", "edge"),)
+    for group in placement.groups:
+        path.append((f"group_{group}", group, "edge"))
+    if placement.region:
+        path.append(
+            (f"region_{placement.region}", f"AWS Cloud: {placement.region}", "region")
+        )
+    if not placement.vpc:
+        return tuple(path)
+    vpc = model.components.get(placement.vpc)
+    cidr = vpc.attrs.get("cidr", "") if vpc else ""
+    path.append((f"vpc_{placement.vpc}", f"VPC {cidr}".strip(), "vpc"))
+    if len(placement.azs) != 1 or not placement.subnets:
+        return tuple(path)
+    az = placement.azs[0]
+    path.append((f"az_{az}", f"Availability Zone {az}", "az"))
+    subnet = model.components.get(placement.subnets[0])
+    if subnet is not None:
+        layer = subnet.attrs.get("layer", "private")
+        label = f"{layer.capitalize()} subnet {subnet.attrs.get('cidr', '')}".strip()
+        path.append((f"subnet_{subnet.id}", label, layer))
+    group_id = component.attrs.get("asg")
+    if group_id and group_id in model.components:
+        path.append((f"asg_{group_id}_{az}", model.components[group_id].name, "asg"))
+    return tuple(path)
+
+
+def _draw_nodes(model: Model) -> dict[str, Node]:
+    layout = _Layout()
+    order: list[tuple[tuple[str, str, str], ...]] = []
+    for component in model.components.values():
+        if not _drawn(component):
+            continue
+        path = _cluster_path(model, component)
+        if path not in layout.by_path:
+            order.append(path)
+        layout.by_path[path].append(component)
+    nodes: dict[str, Node] = {}
+    _emit_tree(model, layout, order, (), nodes)
+    return nodes
+
+
+def _emit_tree(model, layout, order, prefix, nodes) -> None:
+    """Open each cluster once and draw its nodes, then its child clusters."""
+    for component in layout.by_path.get(prefix, ()):
+        nodes[component.id] = _node(component)
+    children: list[tuple[str, str, str]] = []
+    for path in order:
+        if len(path) > len(prefix) and path[: len(prefix)] == prefix:
+            child = path[len(prefix)]
+            if child not in children:
+                children.append(child)
+    for key, label, style in children:
+        with _Cluster(key, label, _CLUSTER_STYLES[style]):
+            _emit_tree(model, layout, order, (*prefix, (key, label, style)), nodes)
+
+
+def _node(component: Component) -> Node:
+    kind = KINDS[component.kind]
+    label = dot_text(_node_label(component))
+    if kind.icon is None:
+        return Node(label, nodeid=component.id, shape="box", style="rounded")
+    module_name, class_name = kind.icon.rsplit(".", 1)
+    icon_class = getattr(importlib.import_module(f"diagrams.{module_name}"), class_name)
+    return icon_class(label, nodeid=component.id, image=icon_path(icon_class))
+
+
+def icon_path(icon_class: type[Node]) -> str:
+    """Return the icon's path relative to the ``diagrams`` resources folder."""
+    icon_dir = Path(icon_class._icon_dir)  # e.g. resources/aws/compute
+    return str(Path(*icon_dir.parts[1:]) / icon_class._icon)
+
+
+def icons_root() -> Path:
+    import diagrams
+
+    return Path(diagrams.__file__).resolve().parent.parent / "resources"
+
+
+def _node_label(component: Component) -> str:
+    detail = _node_detail(component)
+    return f"{component.name}\n{detail}" if detail else component.name
+
+
+def _node_detail(component: Component) -> str:
+    attrs = component.attrs
+    if component.kind == "ec2.instance":
+        if "asg" in attrs:
+            return f"{attrs.get('instance_type', '')}, min {attrs.get('min_in_az', 1)}"
+        return attrs.get("instance_type", "")
+    if component.kind in ("elbv2.alb", "elbv2.nlb"):
+        return attrs.get("scheme", "")
+    if component.kind in ("rds.aurora-instance", "rds.instance"):
+        return attrs.get("instance_class", "")
+    if component.kind == "elasticache.node":
+        return attrs.get("node_type", "")
+    if component.kind == "wafv2.web-acl":
+        return "managed rules + rate limit"
+    return ""
+
+
+def _edge_label(connection: Connection) -> str:
+    parts = []
+    if connection.label:
+        parts.append(connection.label)
+    if connection.protocol:
+        text = _PROTOCOL_NAMES.get(connection.protocol, connection.protocol)
+        if connection.port:
+            text += f" :{connection.port}"
+        if connection.tls and connection.protocol not in ("https",):
+            text += " TLS"
+        parts.append(text)
+    elif connection.kind == "replication":
+        parts.append("replication")
+    return "\n".join(parts)
+
+
+def _draw_edges(model: Model, nodes: dict[str, Node]) -> None:
+    labelled: set[tuple] = set()
+    for connection in model.connections:
+        if connection.source not in nodes or connection.target not in nodes:
+            continue
+        if connection.kind == "egress" and model.components[connection.target].kind == (
+            "ec2.nat-gateway"
+        ):
+            # The NAT gateway in each AZ's public subnet shows the egress path.
+            # An edge from every private server to it would cross the picture.
+            continue
+        style, _ = EDGE_STYLES[connection.kind]
+        key = (
+            connection.flow or connection.source,
+            connection.kind,
+            connection.protocol,
+            connection.port,
+            connection.target if connection.flow is None else "",
+        )
+        label = ""
+        if key not in labelled:
+            labelled.add(key)
+            label = _edge_label(connection)
+        attrs = dict(style)
+        (
+            nodes[connection.source]
+            >> Edge(label=dot_text(label) if label else "", **attrs)
+            >> (nodes[connection.target])
+        )
+
+
+def _align_replicas(model: Model, nodes: dict[str, Node], diagram: Diagram) -> None:
+    """Put each primary and its replicas in one rank, so they stack across AZs.
+
+    The replication edge then runs straight from the primary's AZ to the
+    replica's instead of pushing the replica one rank further along.
+    """
+    groups: dict[str, list[str]] = {}
+    for connection in model.connections:
+        if connection.kind != "replication":
+            continue
+        if connection.source in nodes and connection.target in nodes:
+            groups.setdefault(connection.source, [connection.source]).append(
+                connection.target
+            )
+    for members in groups.values():
+        with diagram.dot.subgraph() as rank:
+            rank.attr(rank="same")
+            for member in members:
+                rank.node(member)
+
+
+def _draw_legend(model: Model, nodes: dict[str, Node]) -> None:
+    kinds = []
+    for connection in model.connections:
+        drawn = connection.source in nodes and connection.target in nodes
+        if drawn and connection.kind not in kinds:
+            kinds.append(connection.kind)
+    if not kinds:
+        return
+    with _Cluster("legend", "Legend", _CLUSTER_STYLES["legend"]):
+        for kind in sorted(kinds, key=list(EDGE_STYLES).index):
+            style, words = EDGE_STYLES[kind]
+            start = Node(
+                "",
+                nodeid=f"legend.{kind}.from",
+                shape="point",
+                width="0.05",
+                height="0.05",
+                fixedsize="true",
+            )
+            end = Node(
+                "",
+                nodeid=f"legend.{kind}.to",
+                shape="point",
+                width="0.05",
+                height="0.05",
+                fixedsize="true",
+            )
+            start >> Edge(label=dot_text(words), **style) >> end
