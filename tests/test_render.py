@@ -169,3 +169,18 @@ def test_hostile_label_stays_inside_its_dot_string(dot_available):
     svg = result.stdout.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;" in svg
     assert "\\ end" in svg
+
+
+def test_every_catalogue_icon_exists():
+    import importlib
+
+    from archdsl.catalog import KINDS
+
+    for kind in KINDS.values():
+        if kind.icon is None:
+            continue
+        module_name, class_name = kind.icon.rsplit(".", 1)
+        icon_class = getattr(importlib.import_module(f"diagrams.{module_name}"), class_name)
+        from archdsl.render.diagram import icon_path
+
+        assert (icons_root() / icon_path(icon_class)).is_file(), kind.key
