@@ -126,7 +126,7 @@ SEMANTIC_ERRORS = [
         1,
         27,
     ),
-    ("tier web azs=3\n", "tier 'web' spreads over 3 AZs but the design has 2", 1, 10),
+    ("tier web azs=3\n", "tier 'web' spreads over 3 AZs but its VPC has 2", 1, 10),
     ("db x aurora engine=mariadb\n", "Aurora runs postgres or mysql", 1, 13),
     ("db x aurora replicas=0\n", "an Aurora cluster fails over to a reader", 1, 13),
     (

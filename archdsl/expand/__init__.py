@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from archdsl.errors import Diagnostic, DiagnosticBag, Severity
 from archdsl.expand import databases, edge, tiers  # noqa: F401  (register handlers)
-from archdsl.expand.context import HANDLERS, Expansion
+from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
 from archdsl.expand.edge import build_entry
 from archdsl.expand.flows import connect_flows
 from archdsl.expand.network import build_network
@@ -65,12 +65,14 @@ def expand(
     diagnostics.raise_if_errors(sources)
 
     ctx = Expansion(design, statements, flows, diagnostics)
-    for statement in statements:
-        if statement.keyword == "design":
-            continue
-        HANDLERS[statement.keyword](ctx, statement)
-    for run_pass in PASSES:
-        run_pass(ctx)
+    try:
+        for statement in statements:
+            if statement.keyword != "design":
+                HANDLERS[statement.keyword](ctx, statement)
+        for run_pass in PASSES:
+            run_pass(ctx)
+    except ExpansionAborted:
+        pass
     diagnostics.raise_if_errors(sources)
 
     ctx.model.components = ctx.ordered_components(SECTIONS)
@@ -82,13 +84,26 @@ def expand(
 
 def _check_names(statements: list[Statement], diagnostics: DiagnosticBag) -> None:
     seen: dict[str, Statement] = {}
+    namespaces = {
+        ".".join(s.context.prefix[: depth + 1])
+        for s in statements
+        for depth in range(len(s.context.prefix))
+    }
     for statement in statements:
         if statement.keyword == "design":
             continue
         name = statement.name
-        if name in RESERVED_NAMES:
+        local = statement.local_name or name
+        if local in RESERVED_NAMES:
             diagnostics.error(
-                f"'{name}' is the name of a generated component",
+                f"'{local}' is the name of a generated component",
+                statement.name_span,
+                "choose another name",
+            )
+            continue
+        if name in namespaces:
+            diagnostics.error(
+                f"'{name}' is also the name of a region or cell copy",
                 statement.name_span,
                 "choose another name",
             )

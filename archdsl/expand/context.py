@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from archdsl.catalog import KINDS
 from archdsl.errors import Diagnostic, DiagnosticBag, Severity
@@ -22,6 +22,15 @@ from archdsl.model import (
 from archdsl.source import Span
 
 Handler = Callable[["Expansion", Statement], None]
+
+#: Components one design may expand into. A design this large takes seconds
+#: to expand and far longer to lay out; larger ones are refused.
+MAX_COMPONENTS = 200_000
+
+
+class ExpansionAborted(Exception):
+    """Expansion stopped early; the reason is in the diagnostics."""
+
 
 #: Statement handlers by keyword; modules register theirs with :func:`handles`.
 HANDLERS: dict[str, Handler] = {}
@@ -55,6 +64,7 @@ class Expansion:
     section: str = "units"
     _sections: dict[str, str] = field(default_factory=dict)
     _connection_ids: dict[str, int] = field(default_factory=dict)
+    _links: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     #: State that one pass leaves for a later one, keyed by the pass's name.
     shared: dict[str, Any] = field(default_factory=dict)
 
@@ -78,6 +88,12 @@ class Expansion:
     ) -> Component:
         if component_id in self.model.components:
             raise ValueError(f"component id '{component_id}' is created twice")
+        if len(self.model.components) >= MAX_COMPONENTS:
+            self.abort(
+                f"the design expands into more than {MAX_COMPONENTS} components",
+                span,
+                "use fewer or smaller cells, or split the design",
+            )
         if kind not in KINDS:
             raise ValueError(f"component kind '{kind}' is not in the catalogue")
         component = Component(
@@ -134,6 +150,15 @@ class Expansion:
         component.defaults.append(record)
         return value
 
+    def region_of(self, statement: Statement | FlowStatement) -> str:
+        return statement.context.region or self.design.region
+
+    def placement_for(self, statement: Statement) -> Placement:
+        """Placement of a component outside any VPC (Lambda, S3, SNS, ...)."""
+        return Placement(
+            region=self.region_of(statement), groups=statement.context.groups
+        )
+
     # Connections ------------------------------------------------------------
 
     def connect(
@@ -174,21 +199,21 @@ class Expansion:
             attrs=dict(attrs or {}),
         )
         self.model.connections.append(connection)
+        self._links.setdefault((source, target), set()).add(kind)
         return connection
 
     def connected(self, source: str, target: str, kind: str | None = None) -> bool:
-        return any(
-            c.source == source
-            and c.target == target
-            and (kind is None or c.kind == kind)
-            for c in self.model.connections
-        )
+        kinds = self._links.get((source, target), ())
+        return bool(kinds) if kind is None else kind in kinds
 
     # Units and diagnostics --------------------------------------------------
 
     def add_unit(self, statement: Statement) -> Unit:
         unit = Unit(statement.name, statement.keyword, statement.span)
         self.model.units[statement.name] = unit
+        local = statement.local_name or statement.name
+        patterns = self.shared.setdefault("unit_patterns", {})
+        patterns[statement.name] = (*statement.context.pattern, *local.split("."))
         return unit
 
     def unit(self, name: str) -> Unit:
@@ -196,6 +221,13 @@ class Expansion:
 
     def error(self, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diagnostics.error(message, span, hint)
+
+    def abort(
+        self, message: str, span: Span | None, hint: str | None = None
+    ) -> NoReturn:
+        """Record an error that makes further expansion pointless, and stop."""
+        self.diagnostics.error(message, span, hint)
+        raise ExpansionAborted(message)
 
     def warning(self, message: str, span: Span | None, hint: str | None = None) -> None:
         self.diagnostics.warning(message, span, hint)

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from archdsl.expand.context import Expansion, handles
-from archdsl.expand.network import network_of
+from archdsl.expand.network import Network, network_for
 from archdsl.language import Statement
-from archdsl.model import Component, Placement
+from archdsl.model import Component
 
 _ENGINE_PORTS = {"postgres": 5432, "mysql": 3306, "mariadb": 3306}
 _CACHE_PORTS = {"redis": 6379, "valkey": 6379, "memcached": 11211}
 
 
-def _data_placement(ctx: Expansion, az: str) -> Placement:
-    network = network_of(ctx)
-    (subnet,) = network.subnets("data", (az,))
-    return Placement(region=ctx.design.region, vpc="vpc", azs=(az,), subnets=(subnet,))
-
-
-def _data_security_group(ctx: Expansion, statement: Statement, port: int) -> str:
+def _data_security_group(
+    ctx: Expansion, statement: Statement, network: Network, port: int
+) -> str:
     sg_id = f"{statement.name}.sg"
     ctx.add(
         sg_id,
@@ -27,7 +23,7 @@ def _data_security_group(ctx: Expansion, statement: Statement, port: int) -> str
         reason=f"security group of {statement.name}: admits port {port} only from "
         "the tiers that have a flow to it",
         span=statement.span,
-        placement=Placement(region=ctx.design.region, vpc="vpc"),
+        placement=network.placement(),
         attrs={"ingress": [], "egress": "none"},
     )
     return sg_id
@@ -43,7 +39,7 @@ def _replica_azs(azs: tuple[str, ...], count: int) -> list[str]:
 def _multi_az(
     ctx: Expansion, component: Component, statement: Statement, what: str
 ) -> bool:
-    azs = ctx.design.azs[ctx.design.region]
+    azs = network_for(ctx, statement).azs
     enabled = ctx.choose(
         component,
         "multi_az",
@@ -74,7 +70,7 @@ def expand_db(ctx: Expansion, statement: Statement) -> None:
             "use engine=mysql, or 'rds' for MariaDB",
         )
     port = _ENGINE_PORTS[engine]
-    sg_id = _data_security_group(ctx, statement, port)
+    sg_id = _data_security_group(ctx, statement, network_for(ctx, statement), port)
     if service == "aurora":
         entry = _aurora(ctx, statement, engine, port, sg_id)
     else:
@@ -136,8 +132,8 @@ def _aurora(
     ctx: Expansion, statement: Statement, engine: str, port: int, sg_id: str
 ) -> str:
     name = statement.name
-    azs = ctx.design.azs[ctx.design.region]
-    network = network_of(ctx)
+    network = network_for(ctx, statement)
+    azs = network.azs
     cluster = ctx.add(
         f"{name}.cluster",
         "rds.aurora-cluster",
@@ -146,12 +142,7 @@ def _aurora(
         reason="Aurora keeps six copies of the data over three AZs; the cluster "
         "endpoint always points at the writer",
         span=statement.span,
-        placement=Placement(
-            region=ctx.design.region,
-            vpc="vpc",
-            azs=azs,
-            subnets=network.subnets("data", azs),
-        ),
+        placement=network.placement(azs=azs, subnets=network.subnets("data", azs)),
         attrs={
             "engine": f"aurora-{'postgresql' if engine == 'postgres' else 'mysql'}",
             "port": port,
@@ -188,7 +179,7 @@ def _aurora(
         unit=name,
         reason="the writer instance: takes every write, and reads not sent to readers",
         span=statement.span,
-        placement=_data_placement(ctx, azs[0]),
+        placement=network.zonal("data", azs[0]),
         attrs={
             "cluster": cluster.id,
             "role": "writer",
@@ -207,7 +198,7 @@ def _aurora(
             reason="reader instance: serves read traffic and is promoted to writer "
             "if the writer fails",
             span=statement.span,
-            placement=_data_placement(ctx, az),
+            placement=network.zonal("data", az),
             attrs={
                 "cluster": cluster.id,
                 "role": "reader",
@@ -234,7 +225,8 @@ def _rds(
     ctx: Expansion, statement: Statement, engine: str, port: int, sg_id: str
 ) -> str:
     name = statement.name
-    azs = ctx.design.azs[ctx.design.region]
+    network = network_for(ctx, statement)
+    azs = network.azs
     primary = ctx.add(
         f"{name}.primary",
         "rds.instance",
@@ -242,7 +234,7 @@ def _rds(
         unit=name,
         reason=f"RDS for {engine} instance that takes reads and writes",
         span=statement.span,
-        placement=_data_placement(ctx, azs[0]),
+        placement=network.zonal("data", azs[0]),
         attrs={
             "engine": engine,
             "port": port,
@@ -276,7 +268,7 @@ def _rds(
             reason="Multi-AZ standby: a synchronous copy that RDS promotes in about "
             "a minute if the primary or its AZ fails; it serves no reads",
             span=statement.span,
-            placement=_data_placement(ctx, azs[1]),
+            placement=network.zonal("data", azs[1]),
             attrs={
                 "role": "standby",
                 "engine": engine,
@@ -307,7 +299,7 @@ def _rds(
             unit=name,
             reason="read replica: asynchronous copy that serves reads",
             span=statement.span,
-            placement=_data_placement(ctx, az),
+            placement=network.zonal("data", az),
             attrs={
                 "role": "replica",
                 "engine": engine,
@@ -331,7 +323,7 @@ def expand_cache(ctx: Expansion, statement: Statement) -> None:
     unit = ctx.add_unit(statement)
     engine = statement.get("engine", "redis")
     port = _CACHE_PORTS[engine]
-    sg_id = _data_security_group(ctx, statement, port)
+    sg_id = _data_security_group(ctx, statement, network_for(ctx, statement), port)
     if engine == "memcached":
         entries = _memcached(ctx, statement, port, sg_id)
     else:
@@ -362,8 +354,8 @@ def _replication_group(
     ctx: Expansion, statement: Statement, engine: str, port: int, sg_id: str
 ) -> str:
     name = statement.name
-    azs = ctx.design.azs[ctx.design.region]
-    network = network_of(ctx)
+    network = network_for(ctx, statement)
+    azs = network.azs
     group = ctx.add(
         f"{name}.group",
         "elasticache.replication-group",
@@ -372,12 +364,7 @@ def _replication_group(
         reason=f"ElastiCache for {'Valkey' if engine == 'valkey' else 'Redis OSS'} "
         "replication group: one primary, replicas in other AZs",
         span=statement.span,
-        placement=Placement(
-            region=ctx.design.region,
-            vpc="vpc",
-            azs=azs,
-            subnets=network.subnets("data", azs),
-        ),
+        placement=network.placement(azs=azs, subnets=network.subnets("data", azs)),
         attrs={"engine": engine, "port": port, "security_group": sg_id},
     )
     encrypted = _cache_encryption(ctx, group, statement)
@@ -427,7 +414,7 @@ def _replication_group(
         unit=name,
         reason="primary node: takes writes and reads",
         span=statement.span,
-        placement=_data_placement(ctx, azs[0]),
+        placement=network.zonal("data", azs[0]),
         attrs={**common, "role": "primary"},
     )
     for index, az in enumerate(_replica_azs(azs, replicas), start=1):
@@ -438,7 +425,7 @@ def _replication_group(
             unit=name,
             reason="replica node: serves reads and is promoted if the primary fails",
             span=statement.span,
-            placement=_data_placement(ctx, az),
+            placement=network.zonal("data", az),
             attrs={**common, "role": "replica"},
         )
         ctx.connect(
@@ -455,7 +442,8 @@ def _memcached(
     ctx: Expansion, statement: Statement, port: int, sg_id: str
 ) -> list[str]:
     name = statement.name
-    azs = ctx.design.azs[ctx.design.region]
+    network = network_for(ctx, statement)
+    azs = network.azs
     for option in ("replicas", "multi_az"):
         if statement.written(option):
             ctx.error(
@@ -463,7 +451,6 @@ def _memcached(
                 statement.span_of(option),
                 "use nodes= to spread keys over more nodes, or 'redis' for replicas",
             )
-    network = network_of(ctx)
     cluster = ctx.add(
         f"{name}.group",
         "elasticache.replication-group",
@@ -472,12 +459,7 @@ def _memcached(
         reason="ElastiCache for Memcached cluster: keys are spread over the nodes, "
         "and a lost node loses its keys",
         span=statement.span,
-        placement=Placement(
-            region=ctx.design.region,
-            vpc="vpc",
-            azs=azs,
-            subnets=network.subnets("data", azs),
-        ),
+        placement=network.placement(azs=azs, subnets=network.subnets("data", azs)),
         attrs={
             "engine": "memcached",
             "port": port,
@@ -502,7 +484,7 @@ def _memcached(
             unit=name,
             reason="Memcached node holding a share of the keys",
             span=statement.span,
-            placement=_data_placement(ctx, azs[index % len(azs)]),
+            placement=network.zonal("data", azs[index % len(azs)]),
             attrs={
                 "group": cluster.id,
                 "port": port,

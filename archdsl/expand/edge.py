@@ -8,6 +8,7 @@ out to be internet-facing.
 from __future__ import annotations
 
 from archdsl.expand.context import Expansion, handles
+from archdsl.expand.network import networks
 from archdsl.language import Statement
 from archdsl.model import Component, Placement, Unit
 
@@ -94,13 +95,14 @@ def _wire_entry(ctx: Expansion, facing: list[Unit], edge) -> None:
         source, entry_points = internet.id, [u.ingress[0] for u in facing]
     _add_public_zone(ctx, internet, entry_points, facing)
     for unit in facing:
+        gateway = networks(ctx)[unit.attrs["network"]].igw_id
         for target in unit.ingress:
             tls = _entry_tls(ctx, target)
             protocol, port = ("https", 443) if tls else ("http", 80)
-            if not ctx.connected(source, "igw"):
+            if not ctx.connected(source, gateway):
                 ctx.connect(
                     source,
-                    "igw",
+                    gateway,
                     "sync",
                     reason="requests from the internet enter the VPC through its "
                     "internet gateway",
@@ -110,7 +112,7 @@ def _wire_entry(ctx: Expansion, facing: list[Unit], edge) -> None:
                     tls=tls,
                 )
             ctx.connect(
-                "igw",
+                gateway,
                 target,
                 "sync",
                 reason="the internet gateway delivers requests to the internet-facing "
@@ -221,7 +223,9 @@ def _add_cloudfront(
     return distribution
 
 
-def _web_acl(ctx: Expansion, acl_id: str, unit: str, span, scope: str) -> Component:
+def _web_acl(
+    ctx: Expansion, acl_id: str, unit: str, span, scope: str, region: str | None = None
+) -> Component:
     return ctx.add(
         acl_id,
         "wafv2.web-acl",
@@ -230,7 +234,9 @@ def _web_acl(ctx: Expansion, acl_id: str, unit: str, span, scope: str) -> Compon
         reason="web ACL with AWS managed rules and a per-IP rate limit",
         span=span,
         placement=Placement(
-            region=CLOUDFRONT_REGION if scope == "CLOUDFRONT" else ctx.design.region
+            region=CLOUDFRONT_REGION
+            if scope == "CLOUDFRONT"
+            else region or ctx.design.region
         ),
         attrs={
             "scope": scope,
@@ -256,7 +262,9 @@ def _add_regional_waf(ctx: Expansion, unit: Unit) -> None:
     )
     if not enabled:
         return
-    acl = _web_acl(ctx, f"{unit.name}.waf", unit.name, unit.span, "REGIONAL")
+    acl = _web_acl(
+        ctx, f"{unit.name}.waf", unit.name, unit.span, "REGIONAL", lb.placement.region
+    )
     ctx.connect(
         acl.id,
         lb.id,
@@ -323,8 +331,13 @@ def _add_private_zone(ctx: Expansion) -> None:
         reason="private zone attached to the VPC: servers reach internal load "
         "balancers by name, never by IP",
         span=ctx.design.span,
-        placement=Placement(region=ctx.design.region, vpc="vpc"),
-        attrs={"zone": zone_name, "private": True, "records": records},
+        placement=Placement(region=ctx.design.region),
+        attrs={
+            "zone": zone_name,
+            "private": True,
+            "records": records,
+            "vpcs": sorted({lb.placement.vpc for lb in internal if lb.placement.vpc}),
+        },
         section="network",
     )
 

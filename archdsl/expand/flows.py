@@ -37,10 +37,24 @@ def _connect_pair(
     target: Endpoint,
     kind: str,
 ) -> None:
-    source_unit = _resolve(ctx, source)
-    target_unit = _resolve(ctx, target)
-    if source_unit is None or target_unit is None:
-        return
+    source_units = _resolve(ctx, statement, source)
+    target_units = _resolve(ctx, statement, target)
+    for source_unit in source_units:
+        for target_unit in target_units:
+            _connect_units(
+                ctx, statement, source, target, source_unit, target_unit, kind
+            )
+
+
+def _connect_units(
+    ctx: Expansion,
+    statement: FlowStatement,
+    source: Endpoint,
+    target: Endpoint,
+    source_unit: Unit,
+    target_unit: Unit,
+    kind: str,
+) -> None:
     if source_unit is target_unit:
         ctx.error(
             f"'{source.name}' flows to itself",
@@ -48,8 +62,9 @@ def _connect_pair(
             "a flow joins two different statements",
         )
         return
-    flow_id = f"{source.name}->{target.name}"
-    previous = next((f for f in ctx.model.flows if f.id == flow_id), None)
+    flow_id = f"{source_unit.name}->{target_unit.name}"
+    written = ctx.shared.setdefault("flows_by_id", {})
+    previous = written.get(flow_id)
     if previous is not None:
         ctx.note_diagnostic(
             Diagnostic(
@@ -76,9 +91,15 @@ def _connect_pair(
         )
         return
     flow = Flow(
-        flow_id, source.name, target.name, kind, statement.span, statement.label
+        flow_id,
+        source_unit.name,
+        target_unit.name,
+        kind,
+        statement.span,
+        statement.label,
     )
     ctx.model.flows.append(flow)
+    written[flow_id] = flow
     protocol = statement.get("protocol", target_unit.protocol)
     port = statement.get("port", target_unit.port)
     tls = statement.get("tls", target_unit.tls)
@@ -88,7 +109,7 @@ def _connect_pair(
                 sender,
                 receiver,
                 kind,
-                reason=f"{_KIND_WORDS[kind]} from {source.name} to {target.name}",
+                reason=f"{_KIND_WORDS[kind]} from {source_unit.name} to {target_unit.name}",
                 span=statement.span,
                 protocol=protocol,
                 port=port,
@@ -99,20 +120,45 @@ def _connect_pair(
             flow.hops.append(connection.id)
 
 
-def _resolve(ctx: Expansion, endpoint: Endpoint) -> Unit | None:
-    unit = ctx.model.units.get(endpoint.name)
-    if unit is not None:
-        return unit
+def _resolve(
+    ctx: Expansion, statement: FlowStatement, endpoint: Endpoint
+) -> list[Unit]:
+    """Find the units a flow endpoint names, innermost block first.
+
+    A name that matches no unit in the flow's own namespace or an enclosing
+    one is matched against every cell copy: ``api`` or ``shard.api`` then
+    names the api of each copy.
+    """
+    units = ctx.model.units
+    prefix = statement.context.prefix
+    for depth in range(len(prefix), -1, -1):
+        candidate = ".".join((*prefix[:depth], endpoint.name))
+        if candidate in units:
+            return [units[candidate]]
+    wanted = endpoint.name.split(".")
+    patterns = ctx.shared.get("unit_patterns", {})
+    matches = [
+        units[name]
+        for name, pattern in patterns.items()
+        if pattern[-len(wanted) :] == tuple(wanted)
+    ]
+    if matches:
+        return matches
+    _unknown(ctx, endpoint)
+    return []
+
+
+def _unknown(ctx: Expansion, endpoint: Endpoint) -> None:
     reported = ctx.shared.setdefault("unknown_names", set())
     if endpoint.name in reported:
-        return None
+        return
     reported.add(endpoint.name)
     known = sorted(ctx.model.units)
     matches = difflib.get_close_matches(endpoint.name, known, n=1, cutoff=0.6)
     suggestion = f"; did you mean '{matches[0]}'?" if matches else ""
+    shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
     ctx.error(
         f"unknown name '{endpoint.name}'{suggestion}",
         endpoint.span,
-        "names defined so far: " + (", ".join(known) if known else "none"),
+        "names defined: " + (shown if known else "none"),
     )
-    return None

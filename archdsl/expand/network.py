@@ -1,7 +1,9 @@
-"""Build the VPC: subnets per AZ, gateways, endpoints.
+"""Build the VPCs: subnets per AZ, gateways, endpoints.
 
-Statement handlers ask for subnets while they run (:meth:`Network.subnets`);
-:func:`build_network` then creates only what was asked for. Each VPC is cut
+A design has one VPC per network key: the default VPC, and one for each
+region block, cell copy (unless ``vpc=off``) and vpc block. Statement
+handlers request subnets while they run (:meth:`Network.subnets`), and
+:func:`build_network` then creates only what was requested. Each VPC is cut
 into sixteen equal blocks, which keeps the address plan easy to read:
 
 * public subnets (load balancers, NAT gateways): block 0, one /+8 per AZ;
@@ -11,6 +13,7 @@ into sixteen equal blocks, which keeps the address plan easy to read:
 
 For the default 10.0.0.0/16 that is 10.0.0.0/24 and 10.0.1.0/24 public,
 10.0.16.0/20 and 10.0.32.0/20 private, 10.0.128.0/24 and 10.0.129.0/24 data.
+Other VPCs get the next free 10.N.0.0/16 unless the block sets ``vpc_cidr``.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from archdsl.catalog import availability_zones
 from archdsl.expand.context import Expansion
+from archdsl.language import FlowStatement, Statement
 from archdsl.model import Placement
+from archdsl.source import Span
 
 LAYERS = ("public", "private", "data")
 
@@ -34,25 +40,58 @@ _LAYER_REASONS = {
 
 @dataclass
 class Network:
-    """Subnets and egress the statements asked for, filled in before build."""
+    """One VPC: the subnets and egress its statements requested."""
 
+    key: str
     region: str
     azs: tuple[str, ...]
     cidr: str
+    groups: tuple[str, ...]
+    span: Span
     requested: dict[str, set[str]] = field(default_factory=dict)
     #: Components that need outbound internet access, by AZ.
     egress_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.key}." if self.key else ""
+
+    @property
+    def vpc_id(self) -> str:
+        return f"{self.prefix}vpc"
+
+    @property
+    def igw_id(self) -> str:
+        return f"{self.prefix}igw"
+
+    def nat_id(self, az: str) -> str:
+        return f"{self.prefix}nat.{az}"
 
     @property
     def needed(self) -> bool:
         return bool(self.requested)
 
     def subnet_id(self, layer: str, az: str) -> str:
-        return f"subnet.{layer}.{az}"
+        return f"{self.prefix}subnet.{layer}.{az}"
 
     def subnets(self, layer: str, azs: tuple[str, ...]) -> tuple[str, ...]:
         self.requested.setdefault(layer, set()).update(azs)
         return tuple(self.subnet_id(layer, az) for az in azs)
+
+    def placement(
+        self, *, azs: tuple[str, ...] = (), subnets: tuple[str, ...] = ()
+    ) -> Placement:
+        return Placement(
+            region=self.region,
+            vpc=self.vpc_id,
+            azs=azs,
+            subnets=subnets,
+            groups=self.groups,
+        )
+
+    def zonal(self, layer: str, az: str) -> Placement:
+        """Placement of a component in one AZ's subnet of ``layer``."""
+        return self.placement(azs=(az,), subnets=self.subnets(layer, (az,)))
 
     @property
     def egress_azs(self) -> set[str]:
@@ -71,65 +110,130 @@ class Network:
         return str(list(block.subnets(new_prefix=vpc.prefixlen + 8))[index])
 
 
-def network_of(ctx: Expansion) -> Network:
-    network = ctx.shared.get("network")
-    if network is None:
-        region = ctx.design.region
-        network = Network(
-            region, ctx.design.azs[region], ctx.design.settings["vpc_cidr"]
+def networks(ctx: Expansion) -> dict[str, Network]:
+    return ctx.shared.setdefault("networks", {})
+
+
+def network_for(ctx: Expansion, statement: Statement | FlowStatement) -> Network:
+    """Return the VPC that ``statement``'s VPC components go into."""
+    context = statement.context
+    known = networks(ctx)
+    network = known.get(context.network)
+    if network is not None:
+        return network
+    region = context.region or ctx.design.region
+    available = availability_zones(region)
+    count = context.azs or len(ctx.design.azs[ctx.design.region])
+    if count > len(available):
+        ctx.error(
+            f"region {region} has {len(available)} Availability Zones, not {count}",
+            statement.span,
+            f"set azs= to at most {len(available)}",
         )
-        ctx.shared["network"] = network
+        count = len(available)
+    cidr = context.vpc_cidr or _cidr_for(ctx, context.network, known)
+    if cidr is None:
+        ctx.abort(
+            "no free 10.N.0.0/16 range is left for another VPC",
+            statement.span,
+            "use fewer cells or regions, or give cells vpc=off",
+        )
+    network = Network(
+        key=context.network,
+        region=region,
+        azs=available[:count],
+        cidr=cidr,
+        groups=context.groups,
+        span=statement.span if context.network else ctx.design.span,
+    )
+    _check_overlap(ctx, network, known, statement)
+    known[context.network] = network
     return network
 
 
+def _cidr_for(ctx: Expansion, key: str, known: dict[str, Network]) -> str | None:
+    """Return the next 10.N.0.0/16 that no VPC uses, or None when all are taken."""
+    if not key:
+        return ctx.design.settings["vpc_cidr"]
+    used = [ipaddress.IPv4Network(n.cidr) for n in known.values()]
+    used.append(ipaddress.IPv4Network(ctx.design.settings["vpc_cidr"]))
+    start = ctx.shared.get("next_cidr_octet", 1)
+    for second in range(start, 256):
+        candidate = ipaddress.IPv4Network(f"10.{second}.0.0/16")
+        if not any(candidate.overlaps(other) for other in used):
+            ctx.shared["next_cidr_octet"] = second + 1
+            return str(candidate)
+    return None
+
+
+def _check_overlap(
+    ctx: Expansion, network: Network, known: dict[str, Network], statement
+) -> None:
+    mine = ipaddress.IPv4Network(network.cidr)
+    for other in known.values():
+        if mine.overlaps(ipaddress.IPv4Network(other.cidr)):
+            ctx.warning(
+                f"VPC {network.vpc_id} ({network.cidr}) overlaps {other.vpc_id} "
+                f"({other.cidr})",
+                statement.span,
+                "give each VPC its own range with vpc_cidr= so they can be connected later",
+            )
+
+
 def build_network(ctx: Expansion) -> None:
-    network = network_of(ctx)
-    if not network.needed:
-        return
-    ctx.section = "network"
     nat_mode = ctx.design.settings["nat"]
-    if network.egress_azs and nat_mode != "none":
-        network.subnets(
-            "public", network.azs if nat_mode == "per_az" else network.azs[:1]
-        )
-    _add_vpc(ctx, network)
-    _add_subnets(ctx, network)
-    if "public" in network.requested:
-        _add_internet_gateway(ctx, network)
-    _add_nat_gateways(ctx, network, nat_mode)
-    _add_s3_endpoint(ctx, network)
-    ctx.section = "units"
+    for network in networks(ctx).values():
+        if not network.needed:
+            continue
+        if network.egress_azs and nat_mode != "none":
+            network.subnets(
+                "public", network.azs if nat_mode == "per_az" else network.azs[:1]
+            )
+        _add_vpc(ctx, network)
+        _add_subnets(ctx, network)
+        if "public" in network.requested:
+            _add_internet_gateway(ctx, network)
+        _add_nat_gateways(ctx, network, nat_mode)
+        _add_s3_endpoint(ctx, network)
 
 
 def _add_vpc(ctx: Expansion, network: Network) -> None:
     design = ctx.design
+    name = f"{design.name} VPC" if not network.key else f"{network.key} VPC"
     vpc = ctx.add(
-        "vpc",
+        network.vpc_id,
         "ec2.vpc",
-        f"{design.name} VPC",
+        name,
         unit="network",
-        reason="private network that holds every tier; its subnets span "
+        reason="private network that holds the tiers; its subnets span "
         f"{len(network.azs)} AZs",
-        span=design.span,
-        placement=Placement(region=network.region, azs=network.azs),
+        span=network.span,
+        placement=Placement(
+            region=network.region, azs=network.azs, groups=network.groups
+        ),
         attrs={"cidr": network.cidr, "dns_hostnames": True, "dns_support": True},
+        section="network",
     )
-    for record in design.defaults:
-        if record.key in ("vpc_cidr", "azs"):
-            vpc.defaults.append(record)
-    if design.settings["flow_logs"]:
-        vpc.attrs["flow_logs"] = "vpc.flow-logs"
-        ctx.add(
-            "vpc.flow-logs",
-            "logs.log-group",
-            "VPC flow logs",
-            unit="network",
-            reason="CloudWatch Logs group that receives the VPC flow logs",
-            span=design.span,
-            attrs={"log_retention_days": 90, "encrypted": True},
-        )
-    else:
+    if not network.key:
+        for record in design.defaults:
+            if record.key in ("vpc_cidr", "azs"):
+                vpc.defaults.append(record)
+    if not design.settings["flow_logs"]:
         vpc.attrs["flow_logs"] = None
+        return
+    logs_id = f"{network.vpc_id}.flow-logs"
+    vpc.attrs["flow_logs"] = logs_id
+    ctx.add(
+        logs_id,
+        "logs.log-group",
+        "VPC flow logs",
+        unit="network",
+        reason="CloudWatch Logs group that receives the VPC flow logs",
+        span=network.span,
+        placement=Placement(region=network.region, groups=network.groups),
+        attrs={"log_retention_days": 90, "encrypted": True},
+        section="network",
+    )
 
 
 def _add_subnets(ctx: Expansion, network: Network) -> None:
@@ -143,37 +247,39 @@ def _add_subnets(ctx: Expansion, network: Network) -> None:
                 f"{layer} {az}",
                 unit="network",
                 reason=_LAYER_REASONS[layer],
-                span=ctx.design.span,
-                placement=Placement(region=network.region, vpc="vpc", azs=(az,)),
+                span=network.span,
+                placement=network.placement(azs=(az,)),
                 attrs={
                     "layer": layer,
                     "cidr": network.cidr_of(layer, az),
                     "public": layer == "public",
                     "default_route": _default_route(ctx, network, layer, az),
                 },
+                section="network",
             )
 
 
 def _default_route(ctx: Expansion, network: Network, layer: str, az: str) -> str | None:
     if layer == "public":
-        return "igw"
+        return network.igw_id
     if layer == "data":
         return None
     mode = ctx.design.settings["nat"]
     if mode == "none" or not network.egress_azs:
         return None
-    return f"nat.{az}" if mode == "per_az" else f"nat.{network.azs[0]}"
+    return network.nat_id(az) if mode == "per_az" else network.nat_id(network.azs[0])
 
 
 def _add_internet_gateway(ctx: Expansion, network: Network) -> None:
     ctx.add(
-        "igw",
+        network.igw_id,
         "ec2.internet-gateway",
         "Internet gateway",
         unit="network",
         reason="routes traffic between the public subnets and the internet",
-        span=ctx.design.span,
-        placement=Placement(region=network.region, vpc="vpc"),
+        span=network.span,
+        placement=network.placement(),
+        section="network",
     )
 
 
@@ -190,24 +296,21 @@ def _add_nat_gateways(ctx: Expansion, network: Network, mode: str) -> None:
         "AZs fails with this AZ"
     )
     for az in azs:
-        nat_id = f"nat.{az}"
         ctx.add(
-            nat_id,
+            network.nat_id(az),
             "ec2.nat-gateway",
             f"NAT {az}",
             unit="network",
             reason=reason,
-            span=ctx.design.span,
-            placement=Placement(
-                region=network.region,
-                vpc="vpc",
-                azs=(az,),
-                subnets=(network.subnet_id("public", az),),
+            span=network.span,
+            placement=network.placement(
+                azs=(az,), subnets=(network.subnet_id("public", az),)
             ),
             attrs={"elastic_ip": True},
+            section="network",
         )
     for az in network.azs:
-        nat_id = f"nat.{az}" if mode == "per_az" else f"nat.{azs[0]}"
+        nat_id = network.nat_id(az if mode == "per_az" else azs[0])
         for source in network.egress_sources.get(az, ()):
             ctx.connect(
                 source,
@@ -218,11 +321,11 @@ def _add_nat_gateways(ctx: Expansion, network: Network, mode: str) -> None:
             )
     for az in azs:
         ctx.connect(
-            f"nat.{az}",
-            "igw",
+            network.nat_id(az),
+            network.igw_id,
             "egress",
             reason="NAT gateways send outbound traffic through the internet gateway",
-            span=ctx.design.span,
+            span=network.span,
         )
 
 
@@ -233,13 +336,14 @@ def _add_s3_endpoint(ctx: Expansion, network: Network) -> None:
     if not route_layers:
         return
     ctx.add(
-        "vpce.s3",
+        f"{network.prefix}vpce.s3",
         "ec2.vpc-endpoint",
         "S3 gateway endpoint",
         unit="network",
         reason="free gateway endpoint that keeps S3 traffic (packages, backups, "
         "logs) off the NAT gateways",
-        span=ctx.design.span,
-        placement=Placement(region=network.region, vpc="vpc"),
+        span=network.span,
+        placement=network.placement(),
         attrs={"service": "s3", "type": "gateway", "route_tables": route_layers},
+        section="network",
     )

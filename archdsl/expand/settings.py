@@ -89,10 +89,18 @@ def read_design(
             safety=True,
         ),
     }
+    regions = [region]
+    for other in statements:
+        if other.context.region and other.context.region not in regions:
+            regions.append(other.context.region)
+    zones = {
+        name: availability_zones(name)[: min(azs, len(availability_zones(name)))]
+        for name in regions
+    }
     return Design(
         name=name,
-        regions=(region,),
-        azs={region: available[:azs]},
+        regions=tuple(regions),
+        azs=zones,
         domain=domain,
         span=span,
         label=statement.label if statement else None,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from archdsl.expand.context import Expansion, handles
 from archdsl.expand.edge import need_certificate
-from archdsl.expand.network import network_of
+from archdsl.expand.network import Network, network_for
 from archdsl.language import Statement
-from archdsl.model import Component, Placement, Unit
+from archdsl.model import Component, Unit
 
 #: Listener TLS policy: TLS 1.3 and 1.2 only (the ELB policy name).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -15,7 +15,8 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 @handles("tier")
 def expand_tier(ctx: Expansion, statement: Statement) -> None:
     unit = ctx.add_unit(statement)
-    azs = _tier_azs(ctx, statement)
+    network = network_for(ctx, statement)
+    azs = _tier_azs(ctx, statement, network)
     layer = statement.get("subnet", "private")
     balancer = statement.get("balancer", "alb")
     internal = bool(statement.get("internal", False))
@@ -29,17 +30,21 @@ def expand_tier(ctx: Expansion, statement: Statement) -> None:
         balancer == "none" and layer == "public"
     )
     unit.internet_facing = internet_facing
+    unit.attrs["network"] = network.key
     port = statement.get("port", 80 if internet_facing else 8080)
-    network = network_of(ctx)
     subnets = network.subnets(layer, azs)
 
-    instances_sg = _security_group(ctx, statement, f"{statement.name}.sg", "servers")
+    instances_sg = _security_group(
+        ctx, statement, network, f"{statement.name}.sg", "servers"
+    )
     if statement.get("compute", "asg") == "asg":
         instances = _auto_scaling_group(
-            ctx, statement, azs, subnets, port, instances_sg
+            ctx, statement, network, azs, subnets, port, instances_sg
         )
     else:
-        instances = _fixed_instances(ctx, statement, azs, subnets, port, instances_sg)
+        instances = _fixed_instances(
+            ctx, statement, network, azs, subnets, port, instances_sg
+        )
     for instance_id in instances:
         ctx.get(instance_id).attrs["public"] = layer == "public"
         if layer == "private":
@@ -52,24 +57,29 @@ def expand_tier(ctx: Expansion, statement: Statement) -> None:
         unit.ingress = list(instances)
         unit.protocol = "http"
         return
-    _load_balancer(ctx, statement, unit, balancer, internal, azs, instances, port)
+    _load_balancer(
+        ctx, statement, unit, network, balancer, internal, azs, instances, port
+    )
 
 
-def _tier_azs(ctx: Expansion, statement: Statement) -> tuple[str, ...]:
-    design_azs = ctx.design.azs[ctx.design.region]
-    count = statement.get("azs", len(design_azs))
-    if count > len(design_azs):
+def _tier_azs(
+    ctx: Expansion, statement: Statement, network: Network
+) -> tuple[str, ...]:
+    count = statement.get("azs", len(network.azs))
+    if count > len(network.azs):
         ctx.error(
-            f"tier '{statement.name}' spreads over {count} AZs but the design has "
-            f"{len(design_azs)}",
+            f"tier '{statement.name}' spreads over {count} AZs but its VPC has "
+            f"{len(network.azs)}",
             statement.span_of("azs"),
-            f"raise azs= on the design statement to {count}, or lower it here",
+            f"raise azs= on the design (or region) statement to {count}, or lower it here",
         )
-        count = len(design_azs)
-    return design_azs[:count]
+        count = len(network.azs)
+    return network.azs[:count]
 
 
-def _security_group(ctx: Expansion, statement: Statement, sg_id: str, what: str) -> str:
+def _security_group(
+    ctx: Expansion, statement: Statement, network: Network, sg_id: str, what: str
+) -> str:
     ctx.add(
         sg_id,
         "ec2.security-group",
@@ -78,7 +88,7 @@ def _security_group(ctx: Expansion, statement: Statement, sg_id: str, what: str)
         reason=f"security group of the {statement.name} {what}: admits only the "
         "traffic its flows need",
         span=statement.span,
-        placement=Placement(region=ctx.design.region, vpc="vpc"),
+        placement=network.placement(),
         attrs={"ingress": [], "egress": "all outbound"},
     )
     return sg_id
@@ -87,6 +97,7 @@ def _security_group(ctx: Expansion, statement: Statement, sg_id: str, what: str)
 def _auto_scaling_group(
     ctx: Expansion,
     statement: Statement,
+    network: Network,
     azs: tuple[str, ...],
     subnets: tuple[str, ...],
     port: int,
@@ -108,9 +119,7 @@ def _auto_scaling_group(
         reason=f"keeps {name} servers running in {len(azs)} AZs and replaces "
         "unhealthy ones",
         span=statement.span,
-        placement=Placement(
-            region=ctx.design.region, vpc="vpc", azs=azs, subnets=subnets
-        ),
+        placement=network.placement(azs=azs, subnets=subnets),
         attrs={"launch_template": template.id},
     )
     minimum = ctx.choose(
@@ -162,12 +171,7 @@ def _auto_scaling_group(
             reason=f"the instances the {name} ASG keeps in {az} ({in_az} at minimum "
             "capacity)",
             span=statement.span,
-            placement=Placement(
-                region=ctx.design.region,
-                vpc="vpc",
-                azs=(az,),
-                subnets=(subnets[index],),
-            ),
+            placement=network.placement(azs=(az,), subnets=(subnets[index],)),
             attrs={
                 "asg": group.id,
                 "min_in_az": in_az,
@@ -198,6 +202,7 @@ def _check_bounds(ctx, statement, minimum: int, maximum: int, desired: int) -> N
 def _fixed_instances(
     ctx: Expansion,
     statement: Statement,
+    network: Network,
     azs: tuple[str, ...],
     subnets: tuple[str, ...],
     port: int,
@@ -224,11 +229,8 @@ def _fixed_instances(
             reason=f"fixed instance {index + 1} of {count}, placed round-robin over "
             "the AZs; nothing replaces it if it fails",
             span=statement.span,
-            placement=Placement(
-                region=ctx.design.region,
-                vpc="vpc",
-                azs=(az,),
-                subnets=(subnets[index % len(azs)],),
+            placement=network.placement(
+                azs=(az,), subnets=(subnets[index % len(azs)],)
             ),
             attrs={
                 "launch_template": template.id,
@@ -252,6 +254,7 @@ def _launch_template(ctx: Expansion, statement: Statement, sg_id: str) -> Compon
         reason=f"one definition of the {name} servers: AMI, type, disks, metadata "
         "settings",
         span=statement.span,
+        placement=ctx.placement_for(statement),
         attrs={"security_group": sg_id},
     )
     ctx.choose(
@@ -293,6 +296,7 @@ def _load_balancer(
     ctx: Expansion,
     statement: Statement,
     unit: Unit,
+    network: Network,
     balancer: str,
     internal: bool,
     azs: tuple[str, ...],
@@ -300,12 +304,13 @@ def _load_balancer(
     port: int,
 ) -> None:
     name = statement.name
-    network = network_of(ctx)
     layer = "private" if internal else "public"
     subnets = network.subnets(layer, azs)
     kind = "elbv2.alb" if balancer == "alb" else "elbv2.nlb"
     scheme = "internal" if internal else "internet-facing"
-    lb_sg = _security_group(ctx, statement, f"{name}.{balancer}.sg", "load balancer")
+    lb_sg = _security_group(
+        ctx, statement, network, f"{name}.{balancer}.sg", "load balancer"
+    )
     lb = ctx.add(
         f"{name}.{balancer}",
         kind,
@@ -315,9 +320,7 @@ def _load_balancer(
         f"{len(azs)} AZs; spreads requests over the {name} servers and stops "
         "sending to unhealthy ones",
         span=statement.span,
-        placement=Placement(
-            region=ctx.design.region, vpc="vpc", azs=azs, subnets=subnets
-        ),
+        placement=network.placement(azs=azs, subnets=subnets),
         attrs={"scheme": scheme, "public": not internal, "security_group": lb_sg},
     )
     tls = ctx.choose(
@@ -357,7 +360,7 @@ def _load_balancer(
         unit=name,
         reason=f"registers the {name} instances and checks {health_path} on each",
         span=statement.span,
-        placement=Placement(region=ctx.design.region, vpc="vpc"),
+        placement=network.placement(),
         attrs={
             "protocol": "HTTP" if balancer == "alb" else "TCP",
             "port": port,
@@ -401,7 +404,9 @@ def _listeners(
     name = statement.name
     listeners = []
     if tls:
-        certificate = need_certificate(ctx, ctx.design.region, lb.id)
+        certificate = need_certificate(
+            ctx, lb.placement.region or ctx.design.region, lb.id
+        )
         https = ctx.add(
             f"{lb.id}.https",
             "elbv2.listener",

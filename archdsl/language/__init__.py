@@ -2,7 +2,9 @@
 
 from archdsl.language.bind import (
     ARROW_KINDS,
+    ROOT_CONTEXT,
     Binder,
+    Context,
     Endpoint,
     FlowStatement,
     Setting,
@@ -12,6 +14,8 @@ from archdsl.language.spec import StatementSpec, keywords, lookup, specs
 
 __all__ = [
     "ARROW_KINDS",
+    "ROOT_CONTEXT",
+    "Context",
     "Binder",
     "Endpoint",
     "FlowStatement",

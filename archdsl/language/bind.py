@@ -8,6 +8,7 @@ the statement's own vocabulary.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,33 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Context:
+    """Where a statement sits once blocks are resolved.
+
+    ``prefix`` is the namespace its name lives in (region blocks and cell
+    copies, e.g. ``("us-west-2", "shard1")``); ``pattern`` is the same with
+    each cell copy replaced by the cell's own name (``("us-west-2",
+    "shard")``), which lets ``shard.api`` name the api of every copy.
+    ``network`` keys the VPC that the statement's VPC components go into.
+    ``groups`` are the boxes the components are drawn in.
+    """
+
+    prefix: tuple[str, ...] = ()
+    pattern: tuple[str, ...] = ()
+    region: str | None = None
+    azs: int | None = None
+    network: str = ""
+    vpc_cidr: str | None = None
+    groups: tuple[str, ...] = ()
+
+    def qualify(self, name: str) -> str:
+        return ".".join((*self.prefix, name))
+
+
+ROOT_CONTEXT = Context()
+
+
+@dataclass(frozen=True)
 class Statement:
     """A declaration whose words and options the vocabulary accepted."""
 
@@ -44,6 +72,9 @@ class Statement:
     #: Names of the enclosing blocks, outermost first.
     scope: tuple[str, ...] = ()
     name_written: bool = True
+    context: Context = ROOT_CONTEXT
+    #: The name as written, before block prefixes were added.
+    local_name: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         setting = self.settings.get(key)
@@ -74,6 +105,7 @@ class FlowStatement:
     span: Span
     label: str | None = None
     scope: tuple[str, ...] = ()
+    context: Context = ROOT_CONTEXT
 
     keyword = "flow"
 
@@ -275,6 +307,17 @@ class Binder:
             self._store(
                 settings, word_set.key, Setting(word.text, word.span), word.span
             )
+            return True
+        repeat = re.fullmatch(r"x([0-9]{1,9})", word.text)
+        count_option = spec.option("count")
+        if spec.repeat and repeat and count_option is not None:
+            digits = ast.Number(repeat.group(1), word.span)
+            try:
+                count = count_option.type.convert(digits)
+            except ValueProblem as problem:
+                self._value_problem(problem, word.span, "option 'count'")
+                return True
+            self._store(settings, "count", Setting(count, word.span), word.span)
             return True
         option = spec.option(word.text)
         if option is not None and option.is_flag:

@@ -66,6 +66,8 @@ class StatementSpec:
     options: tuple[OptionSpec, ...] = ()
     label: bool = False
     body: bool = False
+    #: A word ``x<N>`` sets the ``count`` option (``cell shard x3``).
+    repeat: bool = False
     #: Type of options whose keys the spec does not list, as filter
     #: policies and event patterns need; None rejects unknown keys.
     free_options: ValueType | None = None

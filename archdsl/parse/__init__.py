@@ -166,6 +166,20 @@ def _unexpected_token(error: UnexpectedToken, file: str, text: str) -> Diagnosti
     if token.type == "$END":
         return _unexpected_end(expected, file, text)
     span = Span(file, token.line, token.column, token.end_line, token.end_column)
+    if token.type == "_NL" and expected <= {"DOT", "OPERATOR"}:
+        line = text.split("\n")[token.line - 1] if token.line else ""
+        word = (
+            line[: token.column - 1].split()[-1]
+            if line[: token.column - 1].split()
+            else ""
+        )
+        start = token.column - len(word)
+        return Diagnostic(
+            Severity.ERROR,
+            f"unexpected dotted name '{word}'",
+            Span(file, token.line, start, token.line, token.column),
+            f'a dotted name is an option key (key.sub=value); quote text such as a path: "{word}"',
+        )
     if token.type == "_NL":
         span = Span.point(file, token.line, token.column)
         return Diagnostic(

@@ -145,29 +145,35 @@ def _drawn(component: Component) -> bool:
 def _cluster_path(
     model: Model, component: Component
 ) -> tuple[tuple[str, str, str], ...]:
-    """Return (key, label, style) for each box the component sits in."""
+    """Return (key, label, style) for each box the component sits in.
+
+    Boxes nest region > user groups and cells > VPC > AZ > subnet > ASG.
+    Keys include the enclosing region or VPC, so two VPCs' AZ boxes never
+    merge.
+    """
     placement = component.placement
-    path: list[tuple[str, str, str]] = []
     kind = KINDS[component.kind]
-    if kind.scope in ("external",):
+    if kind.scope == "external":
         return ()
     if kind.scope == "global":
         return (("edge", "Global edge", "edge"),)
-    for group in placement.groups:
-        path.append((f"group_{group}", group, "edge"))
-    if placement.region:
-        path.append(
-            (f"region_{placement.region}", f"AWS Cloud: {placement.region}", "region")
-        )
+    path: list[tuple[str, str, str]] = []
+    region = placement.region or model.design.region
+    path.append((f"region_{region}", f"AWS Cloud: {region}", "region"))
+    for depth, group in enumerate(placement.groups):
+        key = "_".join((region, *placement.groups[: depth + 1]))
+        path.append((f"group_{key}", group, "edge"))
     if not placement.vpc:
         return tuple(path)
     vpc = model.components.get(placement.vpc)
     cidr = vpc.attrs.get("cidr", "") if vpc else ""
-    path.append((f"vpc_{placement.vpc}", f"VPC {cidr}".strip(), "vpc"))
+    name = placement.vpc.removesuffix("vpc").rstrip(".")
+    label = f"VPC {name} {cidr}" if name else f"VPC {cidr}"
+    path.append((f"vpc_{placement.vpc}", label.strip(), "vpc"))
     if len(placement.azs) != 1 or not placement.subnets:
         return tuple(path)
     az = placement.azs[0]
-    path.append((f"az_{az}", f"Availability Zone {az}", "az"))
+    path.append((f"az_{placement.vpc}_{az}", f"Availability Zone {az}", "az"))
     subnet = model.components.get(placement.subnets[0])
     if subnet is not None:
         layer = subnet.attrs.get("layer", "private")

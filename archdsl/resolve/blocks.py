@@ -1,0 +1,146 @@
+"""Flatten blocks: stamp out cells, place regions and VPCs, qualify names.
+
+The result is a flat list of statements, each with a :class:`Context`. The
+context holds the namespace of the statement's name, the region and VPC its
+components go to, and the boxes they are drawn in.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+
+from archdsl.catalog import REGIONS
+from archdsl.errors import DiagnosticBag
+from archdsl.language import ROOT_CONTEXT, Context, FlowStatement, Statement
+
+#: Statements left after every cell is stamped out. Beyond this, expansion
+#: and layout take minutes, so the design is refused instead.
+MAX_STATEMENTS = 20_000
+
+BLOCK_KEYWORDS = ("group", "region", "cell", "vpc")
+
+
+@dataclass
+class _Flattener:
+    diagnostics: DiagnosticBag = field(default_factory=DiagnosticBag)
+    output: list[Statement | FlowStatement] = field(default_factory=list)
+    too_many: bool = False
+
+    def walk(
+        self, items: tuple[Statement | FlowStatement, ...] | list, context: Context
+    ) -> None:
+        for item in items:
+            if self.too_many:
+                return
+            if isinstance(item, FlowStatement):
+                self._emit(replace(item, context=context))
+            elif item.keyword in BLOCK_KEYWORDS:
+                self._block(item, context)
+            elif item.keyword == "design" and context != ROOT_CONTEXT:
+                self.diagnostics.error(
+                    "the design statement cannot sit inside a block",
+                    item.span,
+                    "move it to the top of the file",
+                )
+            else:
+                self._emit(
+                    replace(
+                        item,
+                        name=context.qualify(item.name),
+                        local_name=item.name,
+                        context=context,
+                    )
+                )
+
+    def _emit(self, item: Statement | FlowStatement) -> None:
+        if len(self.output) >= MAX_STATEMENTS:
+            self.diagnostics.error(
+                f"the design has more than {MAX_STATEMENTS} statements once cells are "
+                "stamped out",
+                item.span,
+                "use fewer or smaller cells",
+            )
+            self.too_many = True
+            return
+        self.output.append(item)
+
+    def _block(self, block: Statement, context: Context) -> None:
+        if block.keyword == "group":
+            label = block.label or block.name
+            self.walk(block.body, replace(context, groups=(*context.groups, label)))
+        elif block.keyword == "region":
+            self._region(block, context)
+        elif block.keyword == "cell":
+            self._cell(block, context)
+        else:
+            network = ".".join((*context.prefix, block.name))
+            self.walk(
+                block.body,
+                replace(
+                    context,
+                    network=network,
+                    vpc_cidr=block.get("vpc_cidr"),
+                    azs=block.get("azs", context.azs),
+                    groups=context.groups,
+                ),
+            )
+
+    def _region(self, block: Statement, context: Context) -> None:
+        region = block.name
+        if region not in REGIONS:
+            matches = difflib.get_close_matches(region, REGIONS, n=1)
+            suggestion = f"; did you mean '{matches[0]}'?" if matches else ""
+            self.diagnostics.error(
+                f"unknown region '{region}'{suggestion}",
+                block.name_span,
+                "name an AWS region code such as us-west-2",
+            )
+            return
+        if context.region is not None:
+            self.diagnostics.error(
+                "region blocks cannot nest",
+                block.span,
+                "close the outer region block first",
+            )
+            return
+        prefix = (*context.prefix, region)
+        self.walk(
+            block.body,
+            replace(
+                context,
+                prefix=prefix,
+                pattern=(*context.pattern, region),
+                region=region,
+                azs=block.get("azs", context.azs),
+                network=".".join(prefix),
+                vpc_cidr=block.get("vpc_cidr"),
+            ),
+        )
+
+    def _cell(self, block: Statement, context: Context) -> None:
+        count = block.get("count", 1)
+        own_vpc = block.get("vpc", True)
+        for index in range(1, count + 1):
+            copy = f"{block.name}{index}"
+            prefix = (*context.prefix, copy)
+            self.walk(
+                block.body,
+                replace(
+                    context,
+                    prefix=prefix,
+                    pattern=(*context.pattern, block.name),
+                    network=".".join(prefix) if own_vpc else context.network,
+                    vpc_cidr=None if own_vpc else context.vpc_cidr,
+                    groups=(*context.groups, copy),
+                ),
+            )
+
+
+def flatten(
+    bound: list[Statement | FlowStatement], diagnostics: DiagnosticBag
+) -> list[Statement | FlowStatement]:
+    """Return the statements with blocks replaced by their (stamped) contents."""
+    flattener = _Flattener(diagnostics)
+    flattener.walk(bound, ROOT_CONTEXT)
+    return flattener.output

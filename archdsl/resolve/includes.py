@@ -1,0 +1,147 @@
+"""Replace ``include "file"`` statements with the statements of that file.
+
+Paths are relative to the including file and must resolve (symbolic links
+followed) to a file inside the root design's folder, so a design cannot
+read files elsewhere on the machine. Every included file's spans name it by
+its path relative to that folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from archdsl.errors import DesignError, Diagnostic, DiagnosticBag, Severity
+from archdsl.parse import ast, parse_source
+from archdsl.resolve.files import read_source
+from archdsl.source import Source, SourceSet, Span
+
+#: Deepest chain of includes followed.
+MAX_INCLUDE_DEPTH = 16
+
+
+@dataclass
+class _Includer:
+    root: Path
+    sources: SourceSet
+    diagnostics: DiagnosticBag = field(default_factory=DiagnosticBag)
+
+    def expand(
+        self,
+        statements: tuple[ast.Statement, ...],
+        chain: tuple[tuple[Path, Span | None], ...],
+    ) -> tuple[ast.Statement, ...]:
+        result: list[ast.Statement] = []
+        for statement in statements:
+            if (
+                isinstance(statement, ast.Declaration)
+                and statement.keyword.text == "include"
+            ):
+                result.extend(self._include(statement, chain))
+            elif isinstance(statement, ast.Block):
+                result.append(
+                    replace(statement, body=self.expand(statement.body, chain))
+                )
+            else:
+                result.append(statement)
+        return tuple(result)
+
+    def _include(
+        self, statement: ast.Declaration, chain: tuple[tuple[Path, Span | None], ...]
+    ) -> tuple[ast.Statement, ...]:
+        target = self._target(statement, chain)
+        if target is None:
+            return ()
+        name = target.relative_to(self.root).as_posix()
+        source = self.sources.get(name)
+        if source is None:
+            try:
+                source = read_source(target, name, self.sources)
+            except DesignError as error:
+                self.diagnostics.items.extend(error.diagnostics)
+                return ()
+        try:
+            document = parse_source(source, self.sources)
+        except DesignError as error:
+            self.diagnostics.items.extend(error.diagnostics)
+            return ()
+        return self.expand(document.statements, (*chain, (target, statement.span)))
+
+    def _target(
+        self, statement: ast.Declaration, chain: tuple[tuple[Path, Span | None], ...]
+    ) -> Path | None:
+        strings = [item for item in statement.items if isinstance(item, ast.String)]
+        if len(strings) != 1 or len(statement.items) != 1:
+            self._error(
+                statement.span,
+                "include takes one quoted path",
+                'write include "other.arch"',
+                chain,
+            )
+            return None
+        written = strings[0]
+        including = chain[-1][0]
+        target = (including.parent / written.text).resolve()
+        if not target.is_relative_to(self.root):
+            self._error(
+                written.span,
+                f"include '{written.text}' is outside the design's folder {self.root}",
+                "keep included files in the design's folder or below it",
+                chain,
+            )
+            return None
+        if not target.is_file():
+            self._error(
+                written.span,
+                f"included file not found: {written.text}",
+                "check the path; it is relative to the including file",
+                chain,
+            )
+            return None
+        if any(path == target for path, _ in chain):
+            self._error(
+                written.span,
+                f"include cycle: {written.text} is already being read",
+                "remove one of the includes in the chain below",
+                chain,
+            )
+            return None
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            self._error(
+                written.span,
+                f"includes nest deeper than {MAX_INCLUDE_DEPTH}",
+                "flatten the chain of includes",
+                chain,
+            )
+            return None
+        return target
+
+    def _error(
+        self,
+        span: Span,
+        message: str,
+        hint: str,
+        chain: tuple[tuple[Path, Span | None], ...],
+    ) -> None:
+        notes = tuple(
+            (include_span, "included from here")
+            for _, include_span in reversed(chain)
+            if include_span is not None
+        )
+        self.diagnostics.add(Diagnostic(Severity.ERROR, message, span, hint, notes))
+
+
+def resolve_includes(
+    document: ast.Document, source: Source, sources: SourceSet
+) -> ast.Document:
+    """Return ``document`` with every include replaced by the included statements."""
+    if source.path is None:
+        root = Path.cwd().resolve()
+        path = root / source.name
+    else:
+        path = source.path.resolve()
+        root = path.parent
+    includer = _Includer(root, sources)
+    statements = includer.expand(document.statements, ((path, None),))
+    includer.diagnostics.raise_if_errors(sources)
+    return replace(document, statements=statements)
