@@ -11,7 +11,7 @@ from archdsl.expand.context import Expansion
 from archdsl.language import Statement
 from archdsl.model import Component, Placement
 
-#: Days CloudWatch Logs keeps log events unless the design says otherwise.
+#: Days CloudWatch Logs keeps log events unless the design sets another period.
 LOG_RETENTION_DAYS = 30
 
 
