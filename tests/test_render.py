@@ -180,7 +180,9 @@ def test_every_catalogue_icon_exists():
         if kind.icon is None:
             continue
         module_name, class_name = kind.icon.rsplit(".", 1)
-        icon_class = getattr(importlib.import_module(f"diagrams.{module_name}"), class_name)
+        icon_class = getattr(
+            importlib.import_module(f"diagrams.{module_name}"), class_name
+        )
         from archdsl.render.diagram import icon_path
 
         assert (icons_root() / icon_path(icon_class)).is_file(), kind.key

@@ -119,12 +119,7 @@ def unit_of(model: Model, component_id: str) -> str:
 
 def units_with(model: Model, predicate) -> list[str]:
     """Return the names of units that own a component matching ``predicate``."""
-    names = []
-    for name in model.units:
-        members = [model.components[c] for c in model.units[name].components]
-        if any(predicate(c) for c in members):
-            names.append(name)
-    return names
+    return sorted({c.unit for c in model.components.values() if predicate(c)})
 
 
 def design_azs(model: Model) -> tuple[str, ...]:

@@ -24,7 +24,8 @@ def access_logs_off(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("no_alarms")
 def no_alarms(model: Model, rule: Rule) -> Iterator[Hit]:
-    if not model.units or model.of_kind("cloudwatch.alarm"):
+    workload = [c for c in model.components.values() if c.kind != "external.internet"]
+    if not workload or model.of_kind("cloudwatch.alarm"):
         return
     yield Hit(
         (),

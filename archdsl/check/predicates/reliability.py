@@ -249,10 +249,7 @@ def single_dispatcher(model: Model, rule: Rule) -> Iterator[Hit]:
 
 
 def _is_store_unit(model: Model, unit: str) -> bool:
-    record = model.units.get(unit)
-    if record is None:
-        return False
-    return any(is_store(model.components[c]) for c in record.ingress)
+    return any(is_store(c) for c in model.components.values() if c.unit == unit)
 
 
 @predicate("consumer_without_dlq")
@@ -359,13 +356,17 @@ def bucket_without_versioning(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("single_region")
 def single_region(model: Model, rule: Rule) -> Iterator[Hit]:
-    if len(model.design.regions) != 1 or not model.units:
+    if len(model.design.regions) != 1 or not _has_workload(model):
         return
     yield Hit(
         (),
         model.design.span,
         f"design '{model.design.name}' runs only in {model.design.region}",
     )
+
+
+def _has_workload(model: Model) -> bool:
+    return any(c.kind != "external.internet" for c in model.components.values())
 
 
 @predicate("shared_nat_gateway")
