@@ -69,7 +69,7 @@ class ModelBuilder:
 
 
 def serverless_api(**api_attrs: Any) -> ModelBuilder:
-    """Return users -> API Gateway -> Lambda -> DynamoDB, the serverless answer."""
+    """Return users -> API Gateway -> Lambda -> DynamoDB, the recommended serverless design."""
     builder = ModelBuilder("api")
     builder.add("internet", "external.internet")
     attrs = {"public": True, "tls": True, "authorizer": "cognito"}

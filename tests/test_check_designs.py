@@ -1,7 +1,7 @@
 """Checklist findings on real design files, each expectation reasoned out by hand.
 
 Every bad design under tests/checks/ must report the rule and component
-written next to it; the recommended three-tier answer must report no high
+written next to it. The recommended three-tier design must report no high
 or critical finding.
 """
 

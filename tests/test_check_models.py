@@ -1,8 +1,8 @@
 """Rules for components that later statements create, on models built in Python.
 
 The serverless, container, analytics and security statements do not exist
-yet; these models use the catalogue kinds and the attribute names of
-docs/model.md that those statements set.
+yet. These models use the catalogue kinds and the attribute names of
+docs/model.md, which those statements set.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def test_queue_with_dlq_passes():
     assert "REL-DLQ-001" not in rules(queue_pipeline())
 
 
-def test_dead_letter_queue_needs_no_dlq_of_its_own():
+def test_dlq_needs_no_dlq():
     assert ("REL-DLQ-001", "jobs-dlq") not in pairs(queue_pipeline())
 
 
@@ -115,7 +115,7 @@ def test_event_triggered_function_without_dlq():
 
 
 def test_single_lambda_dispatching_every_type():
-    # The bad answer: one queue, one function that calls every backend.
+    # The design the notes reject: one queue, one function calling every backend.
     builder = ModelBuilder("routing")
     builder.add("intake", "sqs.queue", encrypted=True, dlq="intake-dlq")
     builder.add("intake-dlq", "sqs.queue", unit="intake", role="dlq")
@@ -128,7 +128,7 @@ def test_single_lambda_dispatching_every_type():
 
 
 def test_topic_with_queue_per_consumer_has_no_dispatcher():
-    # The recommended answer: SNS filters into one queue per backend.
+    # The recommended design: SNS filters into one queue per backend.
     builder = ModelBuilder("routing")
     builder.add("orders", "lambda.function", reserved_concurrency=10)
     builder.add("topic", "sns.topic", encrypted=True)

@@ -96,7 +96,7 @@ def failover_partner(model: Model, component: Component) -> Component | None:
         group = parent_of(model, component)
         if group is None or not group.attrs.get("multi_az"):
             return None
-    wanted = {
+    partner_roles = {
         "rds.aurora-instance": ("reader",),
         "rds.instance": ("standby",),
         "elasticache.node": ("replica",),
@@ -106,7 +106,7 @@ def failover_partner(model: Model, component: Component) -> Component | None:
         if connection.kind != "replication":
             continue
         partner = model.components[connection.target]
-        if partner.attrs.get("role") not in wanted:
+        if partner.attrs.get("role") not in partner_roles:
             continue
         if set(partner.placement.azs) - home:
             return partner

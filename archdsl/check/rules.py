@@ -1,9 +1,10 @@
 """The checklist rules, as data.
 
 Each :class:`Rule` has a stable id (``<pillar prefix>-<topic>-<number>``), a
-pillar, a severity, what it checks, why it matters, how to fix it in the
-design language, the Well-Architected best practices it follows, and the
-name of the predicate that finds its violations in the model. Predicates
+pillar and a severity. Its text says what it checks, why it matters and how
+to fix it in the design language. It lists the Well-Architected best
+practices it follows and names the predicate that finds its violations in
+the model. Predicates
 are registered by name in :mod:`archdsl.check.predicates`; ``load_rules``
 checks that every rule is well formed and its predicate exists.
 

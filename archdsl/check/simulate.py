@@ -1,8 +1,8 @@
 """Failure simulation: remove one AZ or one region and see what still works.
 
 The simulation removes every component placed only in the lost AZ (or in
-the lost region), lets each lost primary fail over to its partner where AWS
-does that automatically, and then reports which entry points still reach
+the lost region). Each lost primary fails over to its partner where AWS
+does that automatically. The result lists which entry points still reach
 which data stores, the capacity each tier keeps at its minimum size, and
 which stateful components lost their primary.
 """
@@ -31,7 +31,7 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Failover:
-    """What happens to a lost primary: promoted partner, or None for data loss."""
+    """Outcome for a lost primary: the promoted partner, or None when none exists."""
 
     component: str
     role: str

@@ -27,7 +27,7 @@ from archdsl.check.rules import Rule
 from archdsl.check.simulate import Scenario, simulate
 from archdsl.model import Component, Model
 
-#: Kinds whose placement says which AZs a tier's capacity is in.
+#: Kinds whose placement shows which AZs a tier's capacity is in.
 _TIER_KINDS = frozenset(
     {"ec2.instance", "ecs.task", "eks.node-group", *LOAD_BALANCER_KINDS}
 )
