@@ -30,6 +30,8 @@ def capacity_without_scaling(model: Model, rule: Rule) -> Iterator[Hit]:
     for component in model.of_kind("ecs.service", "eks.node-group", "dynamodb.table"):
         if component.attrs.get("scaling"):
             continue
+        # NOTE: `billing_mode` is not in docs/model.md yet; tables without it
+        # are taken to be on-demand and pass.
         if (
             component.kind == "dynamodb.table"
             and component.attrs.get("billing_mode") != "provisioned"
