@@ -148,6 +148,72 @@ def expand(design: Path, output: str) -> None:
     _write(output, compiled.model.dumps().encode("utf-8"))
 
 
+SEVERITY_CHOICES = ("critical", "high", "medium", "low", "never")
+
+
+@cli.command()
+@DESIGN
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "sarif", "junit"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    metavar="FILE",
+    show_default=True,
+    help="Where to write the report; '-' is stdout.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITY_CHOICES),
+    default="high",
+    show_default=True,
+    help="Exit 1 when an unwaived finding has this severity or a higher one; "
+    "'never' always exits 0.",
+)
+@click.option(
+    "--simulate",
+    "scenarios",
+    multiple=True,
+    metavar="SCENARIO",
+    help="Remove one AZ or region and report what still works: "
+    "az-loss=<az> or region-loss=<region>. Repeatable.",
+)
+def check(
+    design: Path, fmt: str, output: str, fail_on: str, scenarios: tuple[str, ...]
+) -> None:
+    """Check DESIGN against the Well-Architected pillar checklist.
+
+    Exit codes: 0 when no unwaived finding is at or above --fail-on, 1 when
+    one is, 2 for an invalid design or invalid options.
+    """
+    from archdsl.check.engine import run_check
+    from archdsl.check.report import write_report
+    from archdsl.check.severity import Severity
+    from archdsl.check.simulate import parse_scenario
+
+    compiled = _compile(design)
+    model = compiled.model
+    parsed = tuple(parse_scenario(text, model) for text in scenarios)
+    threshold = None if fail_on == "never" else Severity(fail_on)
+    result = run_check(model, fail_on=threshold, scenarios=parsed)
+    if result.unused_waivers:
+        click.echo(format_diagnostics(result.warnings(), compiled.sources), err=True)
+    _write(output, write_report(result, compiled.sources, fmt))
+    logger.info(
+        "%d finding(s), %d failing", len(result.findings), len(result.failing())
+    )
+    if result.failed:
+        click.get_current_context().exit(1)
+
+
 @cli.command()
 def icons() -> None:
     """Print the folder that DOT output's node images are relative to."""

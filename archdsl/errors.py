@@ -161,6 +161,11 @@ def format_diagnostics(
     return "\n".join(shown)
 
 
+def source_excerpt(span: Span, sources: SourceSet | None) -> list[str]:
+    """Return the source line of ``span`` and a caret line under it, or nothing."""
+    return _caret_lines(span, sources)
+
+
 def _caret_lines(span: Span, sources: SourceSet | None) -> list[str]:
     source = sources.get(span.file) if sources else None
     if source is None:

@@ -79,8 +79,17 @@ class Default:
 
     @property
     def weakened(self) -> bool:
-        """The author turned off a setting that protects the design."""
-        return self.safety and self.overridden and self.overridden_by != self.value
+        """The author turned off or lowered a setting that protects the design.
+
+        A number counts as weakened only when it is below the default, so
+        that ``min=3`` over a default of 2 or ``backup=14d`` over 7 days is
+        not reported.
+        """
+        if not (self.safety and self.overridden):
+            return False
+        if _is_number(self.value) and _is_number(self.overridden_by):
+            return bool(self.overridden_by < self.value)
+        return bool(self.overridden_by != self.value)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -257,6 +266,28 @@ class Design:
 
 
 @dataclass
+class Waiver:
+    """A checklist rule the author accepts, for one unit or component or for all.
+
+    ``target`` is a unit name (what a statement is called), a component id,
+    or None for every finding of the rule.
+    """
+
+    rule: str
+    target: str | None
+    reason: str
+    span: Span
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "target": self.target,
+            "reason": self.reason,
+            "source_location": self.span.to_json(),
+        }
+
+
+@dataclass
 class Model:
     design: Design
     components: dict[str, Component] = field(default_factory=dict)
@@ -264,6 +295,7 @@ class Model:
     flows: list[Flow] = field(default_factory=list)
     units: dict[str, Unit] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
 
     def component(self, component_id: str) -> Component:
         return self.components[component_id]
@@ -293,12 +325,17 @@ class Model:
             "components": [c.to_json() for c in self.components.values()],
             "connections": [c.to_json() for c in self.connections],
             "flows": [f.to_json() for f in self.flows],
+            "waivers": [w.to_json() for w in self.waivers],
             "warnings": [w.to_json() for w in self.warnings],
         }
 
     def dumps(self) -> str:
         """Return the model as indented JSON with a trailing newline."""
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _jsonable(value: Any) -> Any:

@@ -9,7 +9,12 @@ later passes then build what depends on all statements at once.
 from __future__ import annotations
 
 from archdsl.errors import Diagnostic, DiagnosticBag, Severity
-from archdsl.expand import databases, edge, tiers  # noqa: F401  (register handlers)
+from archdsl.expand import (  # noqa: F401  (register handlers)
+    databases,
+    edge,
+    tiers,
+    waivers,
+)
 from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
 from archdsl.expand.edge import build_entry
 from archdsl.expand.flows import connect_flows
@@ -17,7 +22,8 @@ from archdsl.expand.network import build_network
 from archdsl.expand.security_groups import derive_security_groups
 from archdsl.expand.settings import read_design
 from archdsl.expand.validate import warn_unreachable
-from archdsl.language import FlowStatement, Statement
+from archdsl.expand.waivers import attach_waivers
+from archdsl.language import FlowStatement, Statement, lookup
 from archdsl.model import Model
 from archdsl.source import SourceSet
 
@@ -46,6 +52,7 @@ PASSES = (
     connect_flows,
     derive_security_groups,
     warn_unreachable,
+    attach_waivers,
 )
 
 
@@ -90,7 +97,8 @@ def _check_names(statements: list[Statement], diagnostics: DiagnosticBag) -> Non
         for depth in range(len(s.context.prefix))
     }
     for statement in statements:
-        if statement.keyword == "design":
+        spec = lookup(statement.keyword)
+        if statement.keyword == "design" or (spec and not spec.defines_name):
             continue
         name = statement.name
         local = statement.local_name or name

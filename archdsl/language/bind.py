@@ -270,7 +270,9 @@ class Binder:
         return settings, label
 
     def _bind_clause(self, spec, clause, word, items, index, settings) -> int:
-        if index >= len(items) or not isinstance(items[index], ast.Name | ast.Number):
+        # A quoted value is accepted too, as in 'reason "accepted until launch"'.
+        value_types = ast.Name | ast.Number | ast.String
+        if index >= len(items) or not isinstance(items[index], value_types):
             self.diagnostics.error(
                 f"'{clause.word}' needs a value",
                 word.span,

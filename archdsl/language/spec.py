@@ -73,6 +73,10 @@ class StatementSpec:
     free_options: ValueType | None = None
     #: Section of docs/language.md this statement is listed under.
     section: str = "Core"
+    #: Whether the name defines something that flows and other statements
+    #: refer to. False when the name refers to something else, as a
+    #: waiver's name is a checklist rule id; such names may repeat.
+    defines_name: bool = True
     details: tuple[str, ...] = field(default=())
 
     def option(self, key: str) -> OptionSpec | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from archdsl.catalog import REGIONS
 from archdsl.errors import DiagnosticBag
-from archdsl.language import ROOT_CONTEXT, Context, FlowStatement, Statement
+from archdsl.language import ROOT_CONTEXT, Context, FlowStatement, Statement, lookup
 
 #: Statements left after every cell is stamped out. Beyond this, expansion
 #: and layout take minutes, so the design is refused instead.
@@ -44,13 +44,14 @@ class _Flattener:
                     "move it to the top of the file",
                 )
             else:
+                spec = lookup(item.keyword)
+                name = (
+                    context.qualify(item.name)
+                    if spec and spec.defines_name
+                    else item.name
+                )
                 self._emit(
-                    replace(
-                        item,
-                        name=context.qualify(item.name),
-                        local_name=item.name,
-                        context=context,
-                    )
+                    replace(item, name=name, local_name=item.name, context=context)
                 )
 
     def _emit(self, item: Statement | FlowStatement) -> None:
