@@ -260,8 +260,10 @@ def _launch_template(ctx: Expansion, statement: Statement, sg_id: str) -> Compon
     ctx.choose(
         template,
         "instance_type",
-        "m6i.large",
-        "current-generation general-purpose size; set instance= after load testing",
+        "m7g.large",
+        "current-generation general-purpose Graviton (Arm) size, which does the "
+        "same work as x86 with less energy and cost; set instance= after load "
+        "testing, or to an x86 type such as m7i.large for x86-only software",
         statement=statement,
         option="instance",
     )

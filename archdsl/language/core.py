@@ -142,9 +142,9 @@ TIER = StatementSpec(
         ),
         OptionSpec(
             "instance",
-            Text(r"[a-z][a-z0-9-]*\.[a-z0-9]+", "m6i.large"),
+            Text(r"[a-z][a-z0-9-]*\.[a-z0-9]+", "m7g.large"),
             "EC2 instance type.",
-            "m6i.large",
+            "m7g.large",
         ),
         OptionSpec(
             "health_check",
