@@ -18,6 +18,7 @@ from archdsl import __version__
 from archdsl.errors import (
     ArchdslError,
     DesignError,
+    UsageError,
     format_diagnostics,
 )
 
@@ -211,6 +212,78 @@ def check(
         "%d finding(s), %d failing", len(result.findings), len(result.failing())
     )
     if result.failed:
+        click.get_current_context().exit(1)
+
+
+@cli.command()
+@click.argument(
+    "designs",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FOLDER",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the document; with several designs, one subfolder each.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 when a document on disk is stale.",
+)
+@click.option(
+    "--template",
+    "templates",
+    metavar="FOLDER",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder of templates that replace the shipped ones by file name.",
+)
+@click.option("--no-png", is_flag=True, help="Skip the PNG copy of the diagram.")
+def docs(
+    designs: tuple[Path, ...],
+    output: Path,
+    check_only: bool,
+    templates: Path | None,
+    no_png: bool,
+) -> None:
+    """Generate a markdown design document for each DESIGN: README.md with the
+    components, flows, security, reliability, scaling, cost drivers, checklist
+    and review questions, next to diagram.svg and diagram.png.
+
+    Exit codes: 0 written (or current with --check), 1 stale with --check, 2 for
+    an invalid design or options.
+    """
+    from archdsl.docs import build_document, stale_files, write_document
+
+    stems = [design.stem for design in designs]
+    if len(set(stems)) != len(stems):
+        raise UsageError("two designs share a file name; document them separately")
+    stale = []
+    for design in designs:
+        folder = output if len(designs) == 1 else output / design.stem
+        compiled = _compile(design)
+        document = build_document(
+            compiled, design, folder, templates=templates, png=not no_png
+        )
+        if check_only:
+            stale.extend(stale_files(document))
+        else:
+            write_document(document)
+            click.echo(f"wrote {folder / 'README.md'}", err=True)
+    if stale:
+        path, explanation = stale[0]
+        click.echo(f"stale: {path}\n{explanation}", err=True)
+        for path, _ in stale[1:]:
+            click.echo(f"stale: {path}", err=True)
+        click.echo(
+            f"{len(stale)} file(s) out of date; run archdsl docs without --check",
+            err=True,
+        )
         click.get_current_context().exit(1)
 
 

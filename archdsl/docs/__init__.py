@@ -1,0 +1,151 @@
+"""Design documents: one markdown page per design, with its diagram.
+
+:func:`build_document` returns the files of a document (``README.md``,
+``diagram.svg``, ``diagram.png``) as bytes without touching the disk, so
+``--check`` can compare them with what is there. Output is deterministic:
+no timestamps, no absolute paths, stable ordering.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from archdsl.compiler import Compiled
+from archdsl.errors import OutputError
+
+logger = logging.getLogger(__name__)
+
+README = "README.md"
+SVG = "diagram.svg"
+PNG = "diagram.png"
+
+
+@dataclass
+class Document:
+    folder: Path
+    files: dict[str, bytes]
+
+
+def build_document(
+    compiled: Compiled,
+    design_path: Path,
+    folder: Path,
+    *,
+    templates: Path | None = None,
+    png: bool = True,
+) -> Document:
+    """Render the document of one compiled design for ``folder``."""
+    from archdsl.check.engine import run_check
+    from archdsl.check.simulate import Scenario, simulate
+    from archdsl.docs.context import DocumentInputs, build_context
+    from archdsl.docs.markdown import environment
+    from archdsl.render import render
+
+    model = compiled.model
+    check = run_check(model)
+    first_region = model.design.regions[0]
+    az_losses = [
+        simulate(model, Scenario("az-loss", az))
+        for az in model.design.azs[first_region]
+    ]
+    region_losses = []
+    if len(model.design.regions) > 1:
+        region_losses = [
+            simulate(model, Scenario("region-loss", r)) for r in model.design.regions
+        ]
+    inputs = DocumentInputs(
+        model=model,
+        check=check,
+        az_losses=az_losses,
+        region_losses=region_losses,
+        source_link=_relative(design_path, folder),
+        diagram_svg=SVG,
+        diagram_png=PNG,
+    )
+    logger.info("writing the document of %s", model.design.name)
+    text = (
+        environment(templates)
+        .get_template("design.md.j2")
+        .render(build_context(inputs))
+    )
+    files = {README: _tidy(text).encode("utf-8"), SVG: render(model, "svg")}
+    if png:
+        files[PNG] = render(model, "png")
+    return Document(folder, files)
+
+
+def _relative(target: Path, folder: Path) -> str:
+    """Return ``target`` relative to ``folder``, with forward slashes."""
+    relative = os.path.relpath(target.resolve(), folder.resolve())
+    return Path(relative).as_posix()
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines left by template blocks; end with one newline."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line and lines and not lines[-1]:
+            continue
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def write_document(document: Document) -> None:
+    from archdsl.output import write_atomic
+
+    if document.folder.exists() and not document.folder.is_dir():
+        raise OutputError(f"output path is a file, not a folder: {document.folder}")
+    document.folder.mkdir(parents=True, exist_ok=True)
+    for name, data in document.files.items():
+        write_atomic(document.folder / name, data)
+
+
+def stale_files(document: Document) -> list[tuple[str, str]]:
+    """Return (file, explanation) for every file that differs from the disk.
+
+    A text file's explanation is a unified diff of its first differing hunk.
+    """
+    stale = []
+    for name, data in document.files.items():
+        path = document.folder / name
+        if not path.is_file():
+            stale.append((str(path), "missing"))
+            continue
+        current = path.read_bytes()
+        if current == data:
+            continue
+        if name.endswith((".md", ".svg")):
+            stale.append((str(path), _first_hunk(path, current, data)))
+        else:
+            stale.append((str(path), "differs (binary file)"))
+    return stale
+
+
+def _first_hunk(path: Path, current: bytes, wanted: bytes) -> str:
+    diff = difflib.unified_diff(
+        current.decode("utf-8", errors="replace").splitlines(),
+        wanted.decode("utf-8", errors="replace").splitlines(),
+        fromfile=f"{path} (on disk)",
+        tofile=f"{path} (generated)",
+        lineterm="",
+        n=2,
+    )
+    lines = []
+    hunks = 0
+    for line in diff:
+        if line.startswith("@@"):
+            hunks += 1
+            if hunks > 1:
+                break
+        lines.append(line[:300])
+        if len(lines) > 40:
+            lines.append("...")
+            break
+    return "\n".join(lines)
