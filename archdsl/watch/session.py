@@ -78,6 +78,11 @@ class WatchSession:
         return self._results
 
     @property
+    def generation(self) -> int:
+        """Number of changes seen so far, counting the start as one."""
+        return self._generation
+
+    @property
     def idle(self) -> bool:
         """True when no render is running or waiting for the debounce window."""
         with self._condition:
