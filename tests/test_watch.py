@@ -158,8 +158,8 @@ def test_editor_files_trigger_no_render(design, start_session):
 def comment_includes(sources: SourceSet) -> set[Path]:
     """Watch the files named in ``# watch-also: NAME`` comments, as includes would be.
 
-    This stands in for include statements in tests until the language has
-    them: it changes the watched set from what a compile read, through the
+    Tests use it in place of include statements until the language has
+    them. It changes the watched set from what a compile read, through the
     same hook that include support feeds.
     """
     files = watched_files(sources)

@@ -25,9 +25,9 @@ BAD_MESSAGE = "unknown option 'mxa'"
 # a busy two-core machine. Nothing is asserted about how long a step takes.
 DEADLINE_SECONDS = 60.0
 POLL_SECONDS = 0.02
-# A session counts as settled once it has been idle for this long: ten times
-# the native debounce window and over twice the polling one, so events still
-# on their way from the kernel or the next poll have arrived by then.
+# A session counts as settled once it has been idle for this long. That is ten
+# times the native debounce window and over twice the polling one, so events
+# still on their way from the kernel or from the next poll have arrived.
 SETTLE_SECONDS = 1.0
 
 
@@ -89,12 +89,12 @@ def temp_files(folder: Path) -> list[str]:
 
 
 def save_in_place(path: Path, text: str) -> None:
-    """Save like nano or VS Code's default: truncate and rewrite the file."""
+    """Save in place: truncate and rewrite the file, as many editors do by default."""
     path.write_text(text, encoding="utf-8")
 
 
 def save_like_vim(path: Path, text: str) -> None:
-    """Save like vim with its default 'backupcopy=auto' on a plain file.
+    """Save the way vim does with its default 'backupcopy=auto' on a plain file.
 
     vim checks that the folder is writable with a probe file named 4913,
     renames the original to a ``~`` backup, writes a new file, restores the

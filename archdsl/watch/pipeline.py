@@ -42,7 +42,7 @@ class Output:
 
 @dataclass
 class RenderResult:
-    """What one render produced.
+    """The outcome of one render.
 
     ``svg`` is the preview image when the render drew one. ``error`` is the
     message to show when a stage failed. Both can be set when the diagram

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 # An idle event stream gets a comment line every KEEPALIVE_SECONDS. Writing
 # is how the server finds out that a browser tab went away, so the interval
-# bounds how long a dead stream holds its thread. Browsers reconnect after
+# bounds how long a dead stream keeps its thread busy. Browsers reconnect after
 # RETRY_MILLISECONDS when a stream drops, which is quick enough to catch the
 # first render of a restarted server without hammering a stopped one.
 KEEPALIVE_SECONDS = 15.0
@@ -167,9 +167,9 @@ class PreviewServer:
     def accepts_host(self, header: str | None) -> bool:
         """Return whether a request's Host header names this server.
 
-        A server on a loopback address only answers to loopback names. That
-        stops a web page from reading the preview through a DNS name that it
-        rebinds to 127.0.0.1.
+        A server on a loopback address accepts only loopback names, so a web
+        page cannot read the preview through a DNS name that it rebinds to
+        127.0.0.1.
         """
         if not self._loopback:
             return True
@@ -196,6 +196,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         preview = self.server.preview
         if not preview.accepts_host(self.headers.get("Host")):
+            logger.warning(
+                "preview: rejected a request from %s for host %r",
+                self.address_string(),
+                self.headers.get("Host"),
+            )
             self._send_text(HTTPStatus.MISDIRECTED_REQUEST, "unknown host name\n")
             return
         route = urlsplit(self.path).path

@@ -3,8 +3,8 @@
 Every change to a watched file raises the generation counter. One worker
 thread waits until the files have been quiet for the debounce window, then
 renders the latest generation. If a change arrives while that render runs,
-the pipeline stops at its next stage boundary and the result is dropped, so
-listeners only ever see results in generation order and never one that is
+the pipeline stops at its next stage boundary and the result is dropped.
+Listeners therefore see results in generation order, and never one that is
 older than the files on disk. At most one render is pending at a time.
 """
 

@@ -2,7 +2,8 @@
 
 Editors rarely write a file in place. vim probes the folder with a file named
 ``4913``, renames the original to ``design.arch~`` and writes a new file.
-VS Code and JetBrains IDEs write a temp file and rename it over the original.
+JetBrains IDEs, and other editors with an atomic save, write a temp file and
+rename it over the original.
 A watch on the file itself would lose track of it after the first rename, so
 the watcher schedules the file's folder and keeps the events whose source or
 destination is one of the watched paths. Debouncing the burst that one save
@@ -46,7 +47,7 @@ _EDITOR_FILE = re.compile(
     | ___jb_(tmp|old)___$     # JetBrains safe-write temp and backup files
     | ^\.\#                   # emacs lock files
     | ^\#.*\#$                # emacs auto-save files
-    | ^[0-9]+$                # vim's write probe (4913, then 5036, ...)
+    | ^[0-9]+$                # vim's write probe, 4913 or another number
     """,
     re.VERBOSE,
 )
@@ -78,9 +79,9 @@ class FileWatcher:
     """Calls ``on_change`` with the path for each change to a watched file.
 
     ``on_change`` runs on watchdog's dispatch thread. With ``poll`` the watcher
-    uses watchdog's polling observer from the start; otherwise it uses the
-    native observer and falls back to polling when the native one cannot
-    start or runs out of watches.
+    uses watchdog's polling observer from the start. Otherwise it uses the
+    native observer, and falls back to polling when that cannot start or runs
+    out of watches.
     """
 
     def __init__(
