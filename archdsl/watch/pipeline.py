@@ -127,6 +127,8 @@ class Pipeline:
     def _watched_after_error(self, sources: SourceSet | None) -> frozenset[Path]:
         # A failed compile may stop before it reads every include, so the
         # files of the last good compile stay watched until the next one.
+        # NOTE: an included file that does not exist yet is not watched, so
+        # creating it triggers no render until the design is saved again.
         read = set(self.watched_files_hook(sources)) if sources else set()
         return frozenset({self.design, *self._last_watched, *read})
 
@@ -154,6 +156,8 @@ class Pipeline:
         for fmt in dict.fromkeys(formats):
             if not is_current():
                 break
+            # NOTE: a running Graphviz process is not killed when a newer save
+            # arrives. Its output is dropped once it finishes.
             images[fmt] = render(model, fmt)
         return images
 
