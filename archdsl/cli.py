@@ -288,6 +288,80 @@ def docs(
 
 
 @cli.command()
+@DESIGN
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Rewrite FILE on each good save; its extension picks the format. "
+    "Repeat for several files.",
+)
+@click.option("--serve", is_flag=True, help="Serve a live preview page over HTTP.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the preview server listens on.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8400,
+    show_default=True,
+    help="TCP port of the preview server; 0 picks a free port.",
+)
+@click.option(
+    "--open",
+    "open_browser",
+    is_flag=True,
+    help="Open the preview in a web browser (implies --serve).",
+)
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Poll for changes instead of using the system's file events.",
+)
+@click.pass_context
+def watch(
+    ctx: click.Context,
+    design: Path,
+    outputs: tuple[str, ...],
+    serve: bool,
+    host: str,
+    port: int,
+    open_browser: bool,
+    poll: bool,
+) -> None:
+    """Render DESIGN again on each save of it or of a file it includes.
+
+    A failed render keeps the previous outputs and prints the error. Stop
+    with Ctrl-C.
+    """
+    from archdsl.errors import UsageError
+    from archdsl.watch import WatchOptions, run_watch
+
+    serve = serve or open_browser
+    for name in ("host", "port"):
+        source = ctx.get_parameter_source(name)
+        if source is click.core.ParameterSource.COMMANDLINE and not serve:
+            raise UsageError(f"--{name} applies to the preview; add --serve")
+    _show_warnings()
+    options = WatchOptions(design, outputs, serve, host, port, open_browser, poll)
+    run_watch(options, click.echo)
+
+
+def _show_warnings() -> None:
+    """Send warnings to stderr even without -v, since watch mode runs for long."""
+    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("archdsl: %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
+@cli.command()
 def icons() -> None:
     """Print the folder that DOT output's node images are relative to."""
     from archdsl.render.diagram import icons_root

@@ -31,6 +31,7 @@ def test_wheel_ships_grammar_and_parses_outside_checkout(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         assert "archdsl/grammar/archdsl.lark" in names
+        assert "archdsl/watch/page.html" in names
         assert (
             archive.read("archdsl/grammar/archdsl.lark")
             == (ROOT / "grammar" / "archdsl.lark").read_bytes()

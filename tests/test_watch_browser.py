@@ -1,0 +1,195 @@
+"""The live preview in a real headless chromium, driven by playwright.
+
+The tests use Debian's chromium (``scripts/setup.sh --test`` installs it),
+because playwright's own browser download is not available everywhere these
+tests run. They fail, not skip, when chromium is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from archdsl.watch.checklist import Checklist, Finding
+from archdsl.watch.pipeline import Output, Pipeline, RenderResult
+from archdsl.watch.server import PreviewServer, PreviewState
+from archdsl.watch.session import WatchSession
+from tests.watch_support import (
+    BAD,
+    BAD_MESSAGE,
+    DEADLINE_SECONDS,
+    GOOD,
+    GOOD_CARTS,
+    Results,
+    save_in_place,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = DEADLINE_SECONDS * 1000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} is missing; install Debian's chromium with scripts/setup.sh --test"
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+class Preview:
+    """A watch session with its preview server, as ``archdsl watch --serve`` runs."""
+
+    def __init__(self, design: Path, checklist_hook=None) -> None:
+        output = Output(design.with_name("out.svg"), "svg")
+        pipeline = Pipeline(
+            design, (output,), preview=True, checklist_hook=checklist_hook
+        )
+        self.session = WatchSession(pipeline)
+        self.results = Results()
+        self.state = PreviewState(design.name)
+        self.server = PreviewServer(self.state, "127.0.0.1", 0)
+        self.session.listeners += [self.state.apply, self.results]
+        self.server.start()
+        self.session.start()
+        self.results.wait_for(1)
+
+    def stop(self) -> None:
+        self.session.stop()
+        self.server.stop()
+
+
+@pytest.fixture
+def preview(tmp_path, dot_available):
+    design = tmp_path / "three-tier.arch"
+    design.write_text(GOOD, encoding="utf-8")
+    started = Preview(design)
+    yield started
+    started.stop()
+
+
+def diagram_text(page: Page) -> str:
+    return page.locator("#diagram svg").text_content() or ""
+
+
+def wait_for_diagram_text(page: Page, text: str) -> None:
+    page.wait_for_function(
+        "text => (document.querySelector('#diagram svg')?.textContent ?? '')"
+        ".includes(text)",
+        arg=text,
+        timeout=WAIT_MS,
+    )
+
+
+def open_preview(page: Page, preview: Preview) -> None:
+    page.goto(preview.server.url)
+    wait_for_diagram_text(page, "orders")
+
+
+def test_page_shows_diagram(page, preview):
+    open_preview(page, preview)
+    assert "sessions" in diagram_text(page)
+    assert page.locator("#banner").is_hidden()
+    assert page.locator("#connection").text_content() == "live"
+
+
+def test_save_updates_without_reload(page, preview):
+    open_preview(page, preview)
+    page.evaluate("window.loadedOnce = true")
+    save_in_place(preview.session.pipeline.design, GOOD_CARTS)
+    wait_for_diagram_text(page, "carts")
+    assert "sessions" not in diagram_text(page)
+    assert page.evaluate("window.loadedOnce === true")
+
+
+def test_bad_save_shows_banner_over_diagram(page, preview):
+    open_preview(page, preview)
+    save_in_place(preview.session.pipeline.design, BAD)
+    page.locator("#banner").wait_for(state="visible", timeout=WAIT_MS)
+    banner = page.locator("#banner").bounding_box()
+    diagram = page.locator("#diagram").bounding_box()
+    assert BAD_MESSAGE in page.locator("#banner-text").text_content()
+    assert "^~~" in page.locator("#banner-text").text_content()
+    assert "sessions" in diagram_text(page)
+    assert banner is not None
+    assert diagram is not None
+    assert diagram["y"] <= banner["y"] < diagram["y"] + diagram["height"]
+    assert page.locator("#diagram").get_attribute("class") == "stale"
+
+
+def test_fix_clears_banner(page, preview):
+    open_preview(page, preview)
+    save_in_place(preview.session.pipeline.design, BAD)
+    page.locator("#banner").wait_for(state="visible", timeout=WAIT_MS)
+    save_in_place(preview.session.pipeline.design, GOOD_CARTS)
+    page.locator("#banner").wait_for(state="hidden", timeout=WAIT_MS)
+    wait_for_diagram_text(page, "carts")
+    assert page.locator("#diagram").get_attribute("class") == ""
+
+
+def test_checklist_omitted_without_hook(page, preview):
+    open_preview(page, preview)
+    assert page.locator("#checklist").is_hidden()
+
+
+def one_warning(compiled) -> Checklist:
+    finding = Finding("REL-001", "warning", "one NAT gateway for two AZs", "line 3")
+    return Checklist((finding,), checks_run=20)
+
+
+def test_checklist_shown_with_hook(page, tmp_path, dot_available):
+    design = tmp_path / "three-tier.arch"
+    design.write_text(GOOD, encoding="utf-8")
+    preview = Preview(design, checklist_hook=one_warning)
+    try:
+        open_preview(page, preview)
+        summary = page.locator("#checklist-summary").text_content()
+        item = page.locator("#checklist-items li").first.text_content()
+    finally:
+        preview.stop()
+    assert summary == "1 warning"
+    assert item == "warning REL-001: one NAT gateway for two AZs (line 3)"
+
+
+def test_reconnects_after_server_restart(page, preview):
+    open_preview(page, preview)
+    port = preview.server.port
+    preview.server.stop()
+    page.locator("#connection").filter(has_text="reconnecting").wait_for(
+        timeout=WAIT_MS
+    )
+    state = PreviewState("three-tier.arch")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>restarted</text></svg>'
+    state.apply(RenderResult(1, svg=svg))
+    restarted = PreviewServer(state, "127.0.0.1", port)
+    restarted.start()
+    try:
+        wait_for_diagram_text(page, "restarted")
+        connection = page.locator("#connection").text_content()
+    finally:
+        restarted.stop()
+    assert connection == "live"
