@@ -265,7 +265,7 @@ def docs(
         raise UsageError("two designs share a file name; document them separately")
     stale = []
     for design in designs:
-        folder = output if len(designs) == 1 else output / design.stem
+        folder = output if output.name == design.stem else output / design.stem
         compiled = _compile(design)
         document = build_document(
             compiled, design, folder, templates=templates, png=not no_png
@@ -323,6 +323,13 @@ def docs(
     is_flag=True,
     help="Poll for changes instead of using the system's file events.",
 )
+@click.option(
+    "--docs",
+    "docs_folder",
+    metavar="FOLDER",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also rewrite the design document (as 'archdsl docs' makes it) in FOLDER.",
+)
 @click.pass_context
 def watch(
     ctx: click.Context,
@@ -333,6 +340,7 @@ def watch(
     port: int,
     open_browser: bool,
     poll: bool,
+    docs_folder: Path | None,
 ) -> None:
     """Render DESIGN again on each save of it or of a file it includes.
 
@@ -348,7 +356,9 @@ def watch(
         if source is click.core.ParameterSource.COMMANDLINE and not serve:
             raise UsageError(f"--{name} applies to the preview; add --serve")
     _show_warnings()
-    options = WatchOptions(design, outputs, serve, host, port, open_browser, poll)
+    options = WatchOptions(
+        design, outputs, serve, host, port, open_browser, poll, docs=docs_folder
+    )
     run_watch(options, click.echo)
 
 

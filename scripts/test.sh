@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Set up the checkout with test tools (scripts/setup.sh --test), then run the
-# test suite against real Graphviz and a real headless chromium. Extra
-# arguments go to pytest.
+# Set up the checkout with test tools (scripts/setup.sh --test), run the test
+# suite against real Graphviz and a real headless chromium, then verify that
+# the committed design documents match the examples. Extra arguments go to
+# pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
-exec .venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q "$@"
+.venv/bin/archdsl docs examples/*.arch -o docs/designs/ --check

@@ -5,10 +5,8 @@ from __future__ import annotations
 import errno
 import random
 import re
-import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -338,26 +336,23 @@ def test_checklist_hook_failure_still_renders(design, start_session):
 def test_checklist_counts_order():
     findings = tuple(
         Finding(f"R{index}", severity, "message")
-        for index, severity in enumerate(["note", "warning", "error", "warning"])
+        for index, severity in enumerate(["low", "medium", "high", "medium"])
     )
-    assert Checklist(findings).counts() == {"error": 1, "warning": 2, "note": 1}
+    assert Checklist(findings).counts() == {"high": 1, "medium": 2, "low": 1}
 
 
 def test_checklist_summary_without_findings():
     assert Checklist(checks_run=30).summary() == "no findings in 30 checks"
 
 
-def test_checklist_hook_found_in_check_module(monkeypatch):
-    module = types.ModuleType(checklist_module.CHECK_MODULE)
-    module.watch_checklist = two_findings  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, checklist_module.CHECK_MODULE, module)
-    assert checklist_module.find_checklist_hook() is two_findings
+def test_default_checklist_runs_the_rules(tmp_path):
+    from archdsl.compiler import compile_text
 
-
-def test_checklist_hook_absent_from_check_module(monkeypatch):
-    module = types.ModuleType(checklist_module.CHECK_MODULE)
-    monkeypatch.setitem(sys.modules, checklist_module.CHECK_MODULE, module)
-    assert checklist_module.find_checklist_hook() is None
+    compiled = compile_text("tier web min=1\n", "d.arch")
+    checklist = checklist_module.run_checklist(compiled)
+    rules = {finding.rule for finding in checklist.findings}
+    assert "REL-ASG-001" in rules
+    assert checklist.checks_run >= 40
 
 
 def test_terminal_line_has_time_and_counts():

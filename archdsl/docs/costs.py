@@ -185,7 +185,8 @@ def cost_section(model: Model) -> dict[str, Any]:
     for component in model.components.values():
         if billing_of(component) is not None:
             groups[component.kind].append(component)
-    always_on, usage = [], []
+    always_on: list[dict[str, Any]] = []
+    usage: list[dict[str, Any]] = []
     for kind, members in groups.items():
         billing = _BILLING[kind]
         row = {

@@ -225,7 +225,7 @@ def _bottleneck(model: Model, inputs) -> dict[str, Any]:
 def _longest_sync_path(
     model: Model, graph: RequestGraph, entries: list[str]
 ) -> list[str]:
-    sync = {}
+    sync: dict[str, set[str]] = {}
     for connection in model.connections:
         if connection.kind == "sync":
             sync.setdefault(connection.source, set()).add(connection.target)

@@ -34,6 +34,7 @@ class WatchOptions:
     port: int = 0
     open_browser: bool = False
     poll: bool = False
+    docs: Path | None = None
 
 
 def build_outputs(design: Path, names: tuple[str, ...]) -> tuple[Output, ...]:
@@ -88,13 +89,14 @@ def run_watch(
     if not design.is_file():
         raise UsageError(f"design file not found: {design}")
     outputs = build_outputs(design, options.outputs)
-    if not outputs and not options.serve:
-        raise UsageError("nothing to watch for: pass -o FILE, --serve, or both")
+    if not outputs and not options.serve and options.docs is None:
+        raise UsageError("nothing to watch for: pass -o FILE, --serve or --docs FOLDER")
     pipeline = Pipeline(
         design,
         outputs,
         preview=options.serve,
         checklist_hook=checklist_hook or find_checklist_hook(),
+        docs_folder=options.docs,
     )
     session = WatchSession(pipeline, poll=options.poll)
     session.listeners.append(TerminalReport(design, echo))

@@ -1,15 +1,12 @@
 """The checklist summary that watch mode shows after each render.
 
-Watch mode does not evaluate checks itself. A checklist hook takes the
-compiled design and returns a :class:`Checklist`. The default hook is the
-function ``watch_checklist`` in ``archdsl.check`` when that module defines
-it. Without a hook, the terminal line and the preview page leave the
-checklist out.
+A checklist hook takes the compiled design and returns a
+:class:`Checklist`. The default hook, :func:`run_checklist`, runs the
+Well-Architected rules of :mod:`archdsl.check`; tests pass their own.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -19,12 +16,8 @@ from archdsl.compiler import Compiled
 
 logger = logging.getLogger(__name__)
 
-#: Module and attribute that :func:`find_checklist_hook` looks up.
-CHECK_MODULE = "archdsl.check"
-HOOK_NAME = "watch_checklist"
-
 #: Severities in the order the summary lists them; others follow by name.
-SEVERITY_ORDER = ("error", "warning", "note")
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 
 @dataclass(frozen=True)
@@ -78,24 +71,26 @@ class Checklist:
 ChecklistHook = Callable[[Compiled], Checklist]
 
 
-def find_checklist_hook() -> ChecklistHook | None:
-    """Return ``archdsl.check.watch_checklist``, or None when it does not exist."""
-    try:
-        module = importlib.import_module(CHECK_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != CHECK_MODULE:
-            raise
-        logger.debug("%s is not installed; watch mode shows no checklist", CHECK_MODULE)
-        return None
-    hook = getattr(module, HOOK_NAME, None)
-    if not callable(hook):
-        logger.info(
-            "%s defines no %s(compiled) function; watch mode shows no checklist",
-            CHECK_MODULE,
-            HOOK_NAME,
+def run_checklist(compiled: Compiled) -> Checklist:
+    """Run the Well-Architected rules and return their unwaived findings."""
+    from archdsl.check.engine import run_check
+
+    result = run_check(compiled.model, fail_on=None)
+    findings = tuple(
+        Finding(
+            rule=finding.rule.id,
+            severity=finding.severity.value,
+            message=finding.message,
+            location=f"{finding.span.file}:{finding.span.line}:{finding.span.column}",
         )
-        return None
-    return hook
+        for finding in result.findings
+        if not finding.waived
+    )
+    return Checklist(findings, checks_run=len(result.rules))
+
+
+def find_checklist_hook() -> ChecklistHook:
+    return run_checklist
 
 
 def _plural(count: int, word: str) -> str:

@@ -72,6 +72,8 @@ class Pipeline:
     preview: bool = False
     checklist_hook: ChecklistHook | None = None
     watched_files_hook: WatchedFilesHook = watched_files
+    #: Folder of the design document to rewrite on each good save, if any.
+    docs_folder: Path | None = None
     _last_watched: frozenset[Path] = field(default=frozenset(), init=False)
 
     def run(
@@ -119,6 +121,8 @@ class Pipeline:
         if not is_current():
             return
         self._write_outputs(images, result)
+        if self.docs_folder is not None and result.ok and is_current():
+            self._write_docs(compiled, result)
 
     def _watched_after_success(self, sources: SourceSet) -> frozenset[Path]:
         self._last_watched = frozenset({self.design, *self.watched_files_hook(sources)})
@@ -171,6 +175,18 @@ class Pipeline:
                 break
             written.append(output.path)
         result.written = tuple(written)
+
+    def _write_docs(self, compiled: Compiled, result: RenderResult) -> None:
+        from archdsl.docs import build_document, write_document
+
+        assert self.docs_folder is not None
+        try:
+            document = build_document(compiled, self.design, self.docs_folder)
+            write_document(document)
+        except ArchdslError as error:
+            result.error = f"error: {error}"
+            return
+        result.written = (*result.written, self.docs_folder / "README.md")
 
 
 def _inline_svg(data: bytes) -> str:
