@@ -175,7 +175,7 @@ def test_busy_port_is_usage_error(design, start_watch):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "nothing to watch for: pass -o FILE, --serve, or both"),
+        ([], "nothing to watch for: pass -o FILE, --serve or --docs FOLDER"),
         (["-o", "-"], "watch mode cannot write to stdout"),
         (["-o", "out.txt"], "unsupported output format 'txt'"),
         (["-o", "three-tier.arch"], "is the design file itself"),
