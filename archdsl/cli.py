@@ -25,6 +25,8 @@ from archdsl.errors import (
 logger = logging.getLogger("archdsl")
 
 EXIT_INTERNAL = 3
+#: The shell's code for a process stopped by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
 
 
 class _Group(click.Group):
@@ -41,6 +43,9 @@ class _Group(click.Group):
             ctx.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:  # a bug: report it briefly, not as a traceback
             if ctx.find_root().params.get("debug"):
                 traceback.print_exc()

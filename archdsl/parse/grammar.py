@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from importlib import resources
 from pathlib import Path
 
+import lark
 from lark import Lark
 
 GRAMMAR_FILE = "archdsl.lark"
@@ -27,14 +30,33 @@ def grammar_text() -> str:
 
 @functools.cache
 def parser() -> Lark:
-    # cache=True makes lark keep the built LALR tables in the temp folder,
-    # keyed by a hash of the grammar, options and lark version; building
-    # them takes about 0.1 s, loading them a few milliseconds.
+    text = grammar_text()
     return Lark(
-        grammar_text(),
+        text,
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=True,
+        cache=_cache_file(text) or False,
     )
+
+
+def _cache_file(text: str) -> str | None:
+    """Return where lark may keep the built parse tables, or None for no cache.
+
+    Building the LALR tables takes about 0.1 s of every command's start and
+    loading them a few milliseconds. lark unpickles the file, so it lives in
+    the user's own cache folder (mode 0700), never in the shared temp folder
+    where another user could plant one.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "archdsl"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    digest = hashlib.sha256(f"{lark.__version__}\n{text}".encode()).hexdigest()[:16]
+    return str(folder / f"grammar-{digest}.lark")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archdsl.errors import UsageError
 from archdsl.model import Model
+from archdsl.render.graphviz import LayoutError
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,10 @@ def format_for(path: str | Path, requested: str | None = None) -> str:
     return fmt
 
 
-def build_dot(model: Model) -> str:
+def build_dot(model: Model, *, align_replicas: bool = True) -> str:
     from archdsl.render.diagram import build_dot as build
 
-    return _DOT_HEADER + build(model)
+    return _DOT_HEADER + build(model, align_replicas=align_replicas)
 
 
 def render(model: Model, fmt: str) -> bytes:
@@ -59,7 +60,14 @@ def render(model: Model, fmt: str) -> bytes:
     if fmt == "dot":
         return source.encode("utf-8")
     logger.info("laying out %d components with Graphviz", len(model.components))
-    output = run_dot(source, fmt, icons_root())
+    try:
+        output = run_dot(source, fmt, icons_root())
+    except LayoutError as error:
+        # Graphviz 2.43 fails ("trouble in init_rank") on some designs with
+        # many clusters when nodes in different clusters share a rank. The
+        # picture without that alignment is still correct.
+        logger.warning("laying out again without aligning replicas: %s", error)
+        output = run_dot(build_dot(model, align_replicas=False), fmt, icons_root())
     if fmt == "svg":
         output = embed_images(output, icons_root())
     return output

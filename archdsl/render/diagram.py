@@ -114,8 +114,12 @@ class _Layout:
     )
 
 
-def build_dot(model: Model) -> str:
-    """Return the DOT source of the model's diagram."""
+def build_dot(model: Model, *, align_replicas: bool = True) -> str:
+    """Return the DOT source of the model's diagram.
+
+    ``align_replicas`` asks Graphviz to put replicas in their primary's rank;
+    the renderer turns it off when Graphviz cannot lay that out.
+    """
     design = model.design
     title = design.name if not design.label else f"{design.name}: {design.label}"
     with _Diagram(
@@ -130,7 +134,8 @@ def build_dot(model: Model) -> str:
     ) as diagram:
         nodes = _draw_nodes(model)
         _draw_edges(model, nodes)
-        _align_replicas(model, nodes, diagram)
+        if align_replicas:
+            _align_replicas(model, nodes, diagram)
         _draw_legend(model, nodes)
     setcluster(None)
     return diagram.dot.source

@@ -15,6 +15,13 @@ logger = logging.getLogger(__name__)
 #: thousand nodes with spline edges finish in a few seconds on two cores.
 DOT_TIMEOUT = 120
 
+#: Lines of Graphviz's own output quoted in an error.
+MAX_ERROR_LINES = 5
+
+
+class LayoutError(RenderError):
+    """Graphviz ran but could not lay the graph out."""
+
 
 def dot_program() -> str:
     program = shutil.which("dot")
@@ -46,8 +53,22 @@ def run_dot(source: str, output_format: str, image_path: Path) -> bytes:
             "split the design or render fewer components"
         ) from None
     stderr = result.stderr.decode("utf-8", errors="replace").strip()
+    if result.returncode < 0:
+        # dot was killed by a signal: Ctrl-C reached the whole process group.
+        raise KeyboardInterrupt
     if result.returncode != 0:
-        raise RenderError(f"Graphviz failed (exit {result.returncode}): {stderr}")
+        lines = [
+            line
+            for line in stderr.splitlines()
+            if "size too small for label" not in line
+        ]
+        shown = "\n".join(lines[:MAX_ERROR_LINES])
+        more = (
+            f"\n... and {len(lines) - MAX_ERROR_LINES} more lines"
+            if len(lines) > MAX_ERROR_LINES
+            else ""
+        )
+        raise LayoutError(f"Graphviz failed (exit {result.returncode}): {shown}{more}")
     for line in stderr.splitlines():
         # Labels wider than the fixed icon width overflow it, which is fine.
         if "size too small for label" not in line:
