@@ -13,11 +13,16 @@ from archdsl.expand import databases, edge, tiers  # noqa: F401  (register handl
 from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
 from archdsl.expand.edge import build_entry
 from archdsl.expand.flows import connect_flows
-from archdsl.expand.network import build_network
+from archdsl.expand.network import build_network, settle_vpc_groups
 from archdsl.expand.security_groups import derive_security_groups
+from archdsl.expand.serverless import (
+    apply_consumer_defaults,
+    record_cells,
+    wire_events,
+)
 from archdsl.expand.settings import read_design
 from archdsl.expand.validate import warn_unreachable
-from archdsl.language import FlowStatement, Statement
+from archdsl.language import FlowStatement, Statement, lookup
 from archdsl.model import Model
 from archdsl.source import SourceSet
 
@@ -44,8 +49,12 @@ PASSES = (
     build_network,
     build_entry,
     connect_flows,
+    wire_events,
+    apply_consumer_defaults,
     derive_security_groups,
     warn_unreachable,
+    record_cells,
+    settle_vpc_groups,
 )
 
 
@@ -90,7 +99,8 @@ def _check_names(statements: list[Statement], diagnostics: DiagnosticBag) -> Non
         for depth in range(len(s.context.prefix))
     }
     for statement in statements:
-        if statement.keyword == "design":
+        spec = lookup(statement.keyword)
+        if statement.keyword == "design" or (spec is not None and not spec.declares):
             continue
         name = statement.name
         local = statement.local_name or name

@@ -368,10 +368,11 @@ def _add_certificates(ctx: Expansion) -> None:
 
 def _add_log_bucket(ctx: Expansion) -> None:
     """Add the bucket that load balancer and CloudFront access logs go to."""
+    # API Gateway stages log to CloudWatch Logs groups of their own instead.
     writers = [
         c.id
         for c in ctx.model.components.values()
-        if c.attrs.get("access_logs") is True
+        if c.attrs.get("access_logs") is True and "access_log_group" not in c.attrs
     ]
     if not writers:
         return

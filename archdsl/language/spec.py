@@ -71,6 +71,10 @@ class StatementSpec:
     #: Type of options whose keys the spec does not list, as filter
     #: policies and event patterns need; None rejects unknown keys.
     free_options: ValueType | None = None
+    #: False when the name after the keyword refers to another statement
+    #: (``sub cars to orders``) instead of declaring a new one, so it may
+    #: repeat a name that is already defined.
+    declares: bool = True
     #: Section of docs/language.md this statement is listed under.
     section: str = "Core"
     details: tuple[str, ...] = field(default=())
