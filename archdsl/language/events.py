@@ -225,8 +225,8 @@ SCHEDULE = StatementSpec(
         ),
         OptionSpec(
             "timezone",
-            Text(r"[A-Za-z_]+(/[A-Za-z_+-]+)*", "Europe/Berlin"),
-            "Time zone of the cron expression.",
+            Text(r"[A-Za-z_]+(/[A-Za-z_+-]+)*", '"Europe/Berlin"'),
+            "Time zone of the cron expression, written as a string.",
             "UTC",
         ),
         OptionSpec(

@@ -102,6 +102,12 @@ API = StatementSpec(
             "without a user pool.",
         ),
         OptionSpec(
+            "audience",
+            Text(r"[A-Za-z0-9_.:/-]+", "web-client"),
+            "App client id or audience that a JWT must name, for auth=jwt.",
+            "any app client of the user pool",
+        ),
+        OptionSpec(
             "auth_cache",
             Duration(0, 3600),
             "How long API Gateway caches a Lambda authorizer's answer; 0s turns "

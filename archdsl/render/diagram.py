@@ -161,6 +161,8 @@ def build_dot(model: Model) -> str:
 def _drawn(component: Component) -> bool:
     if component.attrs.get("hidden_in_diagram"):
         return False
+    if component.attrs.get("shown_in_diagram"):
+        return True
     return KINDS[component.kind].draw
 
 

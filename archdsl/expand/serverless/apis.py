@@ -41,6 +41,8 @@ def expand_api(ctx: Expansion, statement: Statement) -> None:
     api_type = statement.get("type", "http")
     _check_rest_only(ctx, statement, api_type)
     public = not statement.get("private", False)
+    protocol = "wss" if api_type == "websocket" else "https"
+    add_entry_unit(ctx, statement, statement.name, protocol=protocol, port=443)
     api = ctx.add(
         statement.name,
         API_KINDS[api_type],
@@ -59,8 +61,6 @@ def expand_api(ctx: Expansion, statement: Statement) -> None:
     _access_logs(ctx, statement, api)
     if api_type == "rest" and public:
         _rest_waf(ctx, statement, api)
-    protocol = "wss" if api_type == "websocket" else "https"
-    add_entry_unit(ctx, statement, api.id, protocol=protocol, port=443)
 
 
 def _check_rest_only(ctx: Expansion, statement: Statement, api_type: str) -> None:
@@ -110,6 +110,7 @@ def _authorizer(
             "type": supported[auth],
             "identity_source": "$request.header.Authorization",
             "issuer": statement.get("issuer"),
+            "audience": statement.get("audience"),
             "drawn_as": api.id,
         },
     )
@@ -130,6 +131,7 @@ def _check_auth_options(ctx: Expansion, statement: Statement, auth: str) -> None
     needs = {
         "authorizer": ("cognito", "jwt", "lambda"),
         "issuer": ("jwt",),
+        "audience": ("jwt", "cognito"),
         "auth_cache": ("lambda",),
     }
     for option, auths in needs.items():
@@ -260,6 +262,7 @@ def _web_acl(
 
 @handles("userpool")
 def expand_userpool(ctx: Expansion, statement: Statement) -> None:
+    add_entry_unit(ctx, statement, statement.name, protocol="https", port=443)
     pool = ctx.add(
         statement.name,
         "cognito.user-pool",
@@ -293,11 +296,11 @@ def expand_userpool(ctx: Expansion, statement: Statement) -> None:
         12,
         "twelve characters resist guessing far better than Cognito's minimum of 8",
     )
-    add_entry_unit(ctx, statement, pool.id, protocol="https", port=443)
 
 
 @handles("idp")
 def expand_idp(ctx: Expansion, statement: Statement) -> None:
+    add_entry_unit(ctx, statement, statement.name, protocol="https", port=443)
     protocol = statement.get("protocol", "oidc")
     if protocol in ("saml", "oidc") and not statement.written("issuer"):
         ctx.warning(
@@ -317,11 +320,11 @@ def expand_idp(ctx: Expansion, statement: Statement) -> None:
         placement=Placement(),
         attrs={"protocol": protocol, "issuer": statement.get("issuer")},
     )
-    add_entry_unit(ctx, statement, statement.name, protocol="https", port=443)
 
 
 @handles("cdn")
 def expand_cdn(ctx: Expansion, statement: Statement) -> None:
+    add_entry_unit(ctx, statement, statement.name, protocol="https", port=443)
     if not statement.written("origin"):
         ctx.error(
             "'cdn' needs origin=<bucket or api>",
@@ -358,7 +361,6 @@ def expand_cdn(ctx: Expansion, statement: Statement) -> None:
             span=statement.span,
         )
         distribution.attrs["web_acl"] = acl.id
-    add_entry_unit(ctx, statement, distribution.id, protocol="https", port=443)
 
 
 def _cdn_settings(

@@ -12,6 +12,7 @@ from archdsl.model import Placement
 
 @handles("client")
 def expand_client(ctx: Expansion, statement: Statement) -> None:
+    add_entry_unit(ctx, statement, statement.name, receives=False)
     ctx.add(
         statement.name,
         "external.internet",
@@ -22,7 +23,6 @@ def expand_client(ctx: Expansion, statement: Statement) -> None:
         placement=Placement(),
         attrs={"description": statement.label},
     )
-    add_entry_unit(ctx, statement, statement.name, receives=False)
 
 
 @handles("resource")
@@ -50,6 +50,7 @@ def expand_resource(ctx: Expansion, statement: Statement) -> None:
             statement.span_of("subnet"),
             "remove the 'in' clause",
         )
+    add_entry_unit(ctx, statement, statement.name)
     ctx.add(
         statement.name,
         kind_key,
@@ -59,9 +60,8 @@ def expand_resource(ctx: Expansion, statement: Statement) -> None:
         "archdsl adds no defaults to it",
         span=statement.span,
         placement=_placement(ctx, statement, kind.scope),
-        attrs={"description": statement.label},
+        attrs={"description": statement.label, "shown_in_diagram": True},
     )
-    add_entry_unit(ctx, statement, statement.name)
 
 
 def _placement(ctx: Expansion, statement: Statement, scope: str) -> Placement:

@@ -25,6 +25,7 @@ MAX_MEMORY_MB = 10240
 @handles("function")
 def expand_function(ctx: Expansion, statement: Statement) -> None:
     name = statement.name
+    add_entry_unit(ctx, statement, name)
     function = ctx.add(
         name,
         "lambda.function",
@@ -59,7 +60,6 @@ def expand_function(ctx: Expansion, statement: Statement) -> None:
         label="logs",
         tls=True,
     )
-    add_entry_unit(ctx, statement, function.id)
     add_part_unit(ctx, statement, "logs", logs.id)
 
 
@@ -154,6 +154,7 @@ def _attach_to_vpc(ctx: Expansion, statement: Statement, function: Component) ->
 @handles("workflow")
 def expand_workflow(ctx: Expansion, statement: Statement) -> None:
     workflow_type = statement.get("type", "standard")
+    add_entry_unit(ctx, statement, statement.name)
     machine = ctx.add(
         statement.name,
         "states.state-machine",
@@ -190,4 +191,3 @@ def expand_workflow(ctx: Expansion, statement: Statement) -> None:
             reason="receives the workflow's execution logs",
             owner=machine,
         ).attrs["drawn_as"] = machine.id
-    add_entry_unit(ctx, statement, machine.id)

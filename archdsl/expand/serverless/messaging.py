@@ -39,6 +39,7 @@ BROKER_PORTS = {"rabbitmq": 5671, "activemq": 61617}
 def expand_queue(ctx: Expansion, statement: Statement) -> None:
     fifo = statement.get("type", "standard") == "fifo"
     name = local_name(statement)
+    add_entry_unit(ctx, statement, statement.name)
     queue = ctx.add(
         statement.name,
         "sqs.queue",
@@ -64,7 +65,6 @@ def expand_queue(ctx: Expansion, statement: Statement) -> None:
         statement=statement,
         option="retention",
     )
-    add_entry_unit(ctx, statement, queue.id)
     _queue_dlq(ctx, statement, queue, fifo)
 
 
@@ -128,6 +128,7 @@ def _queue_dlq(
 def expand_topic(ctx: Expansion, statement: Statement) -> None:
     fifo = statement.get("type", "standard") == "fifo"
     name = local_name(statement)
+    add_entry_unit(ctx, statement, statement.name)
     topic = ctx.add(
         statement.name,
         "sns.topic",
@@ -149,7 +150,6 @@ def expand_topic(ctx: Expansion, statement: Statement) -> None:
         safety=True,
     )
     topic.attrs["kms_key"] = "aws/sns" if encrypted else None
-    add_entry_unit(ctx, statement, topic.id)
 
 
 @handles("sub")
@@ -174,6 +174,7 @@ def expand_sub(ctx: Expansion, statement: Statement) -> None:
 @handles("bus")
 def expand_bus(ctx: Expansion, statement: Statement) -> None:
     default = local_name(statement) == "default"
+    add_entry_unit(ctx, statement, statement.name)
     bus = ctx.add(
         statement.name,
         "events.bus",
@@ -190,13 +191,13 @@ def expand_bus(ctx: Expansion, statement: Statement) -> None:
     )
     archive = statement.get("archive")
     bus.attrs["archive_retention_days"] = archive // 86400 if archive else None
-    add_entry_unit(ctx, statement, bus.id)
 
 
 @handles("rule")
 def expand_rule(ctx: Expansion, statement: Statement) -> None:
     spec = lookup("rule")
     assert spec is not None
+    add_entry_unit(ctx, statement, statement.name, receives=False)
     listed = {c.key for c in spec.clauses} | {o.key for o in spec.options}
     pattern = build_filter(ctx, filter_settings(statement, listed), "eventbridge")
     if not filter_settings(statement, listed):
@@ -222,7 +223,6 @@ def expand_rule(ctx: Expansion, statement: Statement) -> None:
         placement=ctx.placement_for(statement),
         attrs={"event_pattern": pattern.policy, "pattern_text": pattern.text},
     )
-    add_entry_unit(ctx, statement, statement.name, receives=False)
     if statement.written("target"):
         imply_flow(
             ctx,
@@ -235,6 +235,7 @@ def expand_rule(ctx: Expansion, statement: Statement) -> None:
 
 @handles("schedule")
 def expand_schedule(ctx: Expansion, statement: Statement) -> None:
+    add_entry_unit(ctx, statement, statement.name, receives=False)
     expression = _schedule_expression(ctx, statement)
     schedule = ctx.add(
         statement.name,
@@ -260,7 +261,6 @@ def expand_schedule(ctx: Expansion, statement: Statement) -> None:
         option="retries",
     )
     schedule.attrs["maximum_event_age_seconds"] = SCHEDULER_EVENT_AGE_SECONDS
-    add_entry_unit(ctx, statement, schedule.id, receives=False)
     if statement.written("target"):
         imply_flow(
             ctx,
@@ -302,6 +302,14 @@ def _schedule_expression(ctx: Expansion, statement: Statement) -> str | None:
 def expand_broker(ctx: Expansion, statement: Statement) -> None:
     engine = statement.get("engine", "rabbitmq")
     port = BROKER_PORTS[engine]
+    unit = add_entry_unit(
+        ctx,
+        statement,
+        statement.name,
+        protocol="amqps" if engine == "rabbitmq" else "openwire-ssl",
+        port=port,
+    )
+    unit.security_group = f"{statement.name}.sg"
     if engine == "activemq" and statement.written("priority"):
         ctx.error(
             "priority= sets RabbitMQ's x-max-priority; ActiveMQ messages carry a "
@@ -344,14 +352,6 @@ def expand_broker(ctx: Expansion, statement: Statement) -> None:
         placement=network.placement(),
         attrs={"ingress": [], "egress": "none"},
     )
-    unit = add_entry_unit(
-        ctx,
-        statement,
-        broker.id,
-        protocol="amqps" if engine == "rabbitmq" else "openwire-ssl",
-        port=port,
-    )
-    unit.security_group = sg_id
 
 
 def _broker_settings(

@@ -38,10 +38,11 @@ def add_entry_unit(
     port: int | None = None,
     tls: bool = True,
 ) -> Unit:
-    """Add the statement's unit with one component that sends and receives.
+    """Add the unit of a statement whose main component is ``component_id``.
 
-    AWS service APIs are HTTPS, so ``tls`` is on and protocol and port stay
-    unset: edge labels then show the flow's own label only.
+    Call it before adding the components, so that the unit lists them. AWS
+    service APIs are HTTPS, so ``tls`` is on, and protocol and port stay
+    unset so that edge labels show the flow's own label only.
     """
     unit = ctx.add_unit(statement)
     if receives:
@@ -156,7 +157,7 @@ def add_dead_letter_queue(
     label: str,
 ) -> Component:
     """Add ``<owner>.dlq`` and the redrive connection from the owner to it."""
-    queue_name = f"{owner.id}-dlq" + (".fifo" if fifo else "")
+    queue_name = f"{local_name(statement)}-dlq" + (".fifo" if fifo else "")
     dlq = ctx.add(
         f"{owner.id}.dlq",
         "sqs.queue",

@@ -20,6 +20,12 @@ def expand_bucket(ctx: Expansion, statement: Statement) -> None:
         "S3 encrypts every new object with SSE-S3 (since January 2023), and "
         "that cannot be turned off",
     )
+    if statement.get("website", False):
+        add_entry_unit(
+            ctx, statement, statement.name, protocol="http", port=80, tls=False
+        )
+    else:
+        add_entry_unit(ctx, statement, statement.name)
     originals = statement.get("contents", "originals") == "originals"
     bucket = add_bucket(
         ctx,
@@ -41,10 +47,6 @@ def expand_bucket(ctx: Expansion, statement: Statement) -> None:
             "write 'public' too, or keep the bucket private behind "
             f"'cdn site origin={local_name(statement)}'",
         )
-    if website:
-        add_entry_unit(ctx, statement, bucket.id, protocol="http", port=80, tls=False)
-    else:
-        add_entry_unit(ctx, statement, bucket.id)
 
 
 def _refuse_unencrypted(ctx: Expansion, statement: Statement, why: str) -> None:
@@ -59,6 +61,7 @@ def _refuse_unencrypted(ctx: Expansion, statement: Statement, why: str) -> None:
 @handles("table")
 def expand_table(ctx: Expansion, statement: Statement) -> None:
     _refuse_unencrypted(ctx, statement, "DynamoDB encrypts every table at rest")
+    add_entry_unit(ctx, statement, statement.name)
     table = ctx.add(
         statement.name,
         "dynamodb.table",
@@ -89,7 +92,6 @@ def expand_table(ctx: Expansion, statement: Statement) -> None:
     _billing(ctx, statement, table)
     _protection(ctx, statement, table)
     _replicas(ctx, statement, table)
-    add_entry_unit(ctx, statement, table.id)
 
 
 def _billing(ctx: Expansion, statement: Statement, table: Component) -> None:

@@ -468,12 +468,13 @@ def _warn_trigger_loop(
     ctx: Expansion, hop: _Hop, bucket: Component, target: Component, key_filter: dict
 ) -> None:
     writes_back = any(
-        c.source == target.id and c.target == bucket.id for c in ctx.model.connections
+        c.source == target.id and c.target == bucket.id and c.kind == "data"
+        for c in ctx.model.connections
     )
     if writes_back and not key_filter:
         ctx.warning(
-            f"'{target.id}' writes to '{bucket.id}', whose new objects invoke it: "
-            "each write starts another invocation",
+            f"'{target.id}' sends data to '{bucket.id}', whose new objects invoke "
+            "it: if it writes objects there, each write starts another invocation",
             hop.flow.span,
             'write to a second bucket, or filter with sub ... prefix="uploads/"',
         )
