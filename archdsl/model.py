@@ -97,6 +97,8 @@ class Default:
         }
         if self.safety:
             data["safety"] = True
+        if self.at_least:
+            data["at_least"] = True
         if self.overridden:
             data["set_to"] = _jsonable(self.overridden_by)
             data["set_at"] = self.span.to_json() if self.span else None

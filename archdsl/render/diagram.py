@@ -179,7 +179,8 @@ def _cluster_path(
     kind = KINDS[component.kind]
     if kind.scope == "external":
         return ()
-    if kind.scope == "global":
+    # A regional AWS WAF web ACL protects a load balancer or API in its region.
+    if kind.scope == "global" and component.attrs.get("scope") != "REGIONAL":
         return (("edge", "Global edge", "edge"),)
     region = placement.region or model.design.region
     path = _group_path(region, placement.groups, view)
