@@ -1,4 +1,4 @@
-"""Which cell copies a diagram draws, and the badge that counts the rest.
+"""The cell copies a diagram draws, and the badge that counts the rest.
 
 A cell stamped out three times or fewer is drawn in full. Beyond that the
 first :data:`SHOWN_COPIES` copies are drawn and one badge node stands for

@@ -1,7 +1,12 @@
 """Draw the model as a Graphviz graph with mingrammer ``diagrams``.
 
 The picture nests Region > VPC > AZ > subnet, as AWS architecture diagrams
-do. Load balancers, the internet gateway and VPC endpoints span AZs, so they
+do, with the design's groups and cells between region and VPC. Components
+outside any VPC (functions, queues, tables) sit in their region, group and
+cell boxes. Cells with many copies are drawn as a few copies and a badge
+(:mod:`archdsl.render.cells`).
+
+Load balancers, the internet gateway and VPC endpoints span AZs, so they
 sit in the VPC box outside the AZ boxes. Each tier's Auto Scaling group is a
 dashed box inside every private subnet it spans, around the instances it
 keeps in that AZ.
@@ -341,8 +346,8 @@ def _drawn_end(
     """Return the node an edge end is drawn at, or None when it is not drawn.
 
     A hidden part of another component (an authorizer, a rule, a log group)
-    names that component in ``drawn_as``; a component of a cell copy that is
-    not drawn is stood in for by the cell's badge.
+    names that component in ``drawn_as``. The cell's badge stands in for a
+    component of a cell copy that is not drawn.
     """
     seen = set()
     while component_id not in nodes:
