@@ -241,6 +241,21 @@ def test_sub_name_may_repeat_a_declared_name():
     assert "t.sub.q" in model.components
 
 
+def test_sub_does_not_hide_its_target_statement():
+    model = expand(
+        "table t\nfunction f\nsub f to t batch=5\nt ~> f\n"
+        "tier work behind none cpu_target=40\nqueue q\nsub work to q\n"
+    )
+    assert model.component("t").attrs["stream_view"] == "NEW_AND_OLD_IMAGES"
+    messages = [w.message for w in model.warnings]
+    assert "'work' drains q but scales on CPU" in messages
+
+
+def test_sub_before_tier_keeps_tier_options():
+    model = expand("queue q\nsub web to q\ntier web waf=off\nq ~> web\n")
+    assert model.component("web.alb").attrs["waf"] is False
+
+
 def test_cell_copies_recorded():
     model = expand("cell shard x3 {\n  function f\n}\n")
     (stamp,) = model.design.cells

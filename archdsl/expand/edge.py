@@ -251,7 +251,9 @@ def _add_regional_waf(ctx: Expansion, unit: Unit) -> None:
     lb = ctx.get(unit.ingress[0])
     if lb.kind != "elbv2.alb":
         return
-    statement = next(s for s in ctx.statements if s.name == unit.name)
+    statement = next(
+        s for s in ctx.statements if s.name == unit.name and s.keyword == unit.keyword
+    )
     enabled = ctx.choose(
         lb,
         "waf",

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from archdsl.expand.context import Expansion
 from archdsl.expand.flows import resolve_units
-from archdsl.language import Endpoint, FlowStatement, Statement
+from archdsl.language import Endpoint, FlowStatement, Statement, lookup
 from archdsl.model import Component, Unit
 from archdsl.source import Span
 
@@ -74,9 +74,15 @@ def statement_named(ctx: Expansion, name: str) -> Statement | None:
     """Return the statement whose unit is ``name``."""
     index: dict[str, Statement] = ctx.shared.get("statements_by_name", {})
     if not index:
-        index = {s.name: s for s in ctx.statements}
+        # A sub statement's name is its target's, so it must not replace it.
+        index = {s.name: s for s in ctx.statements if _declares(s)}
         ctx.shared["statements_by_name"] = index
     return index.get(name)
+
+
+def _declares(statement: Statement) -> bool:
+    spec = lookup(statement.keyword)
+    return spec is None or spec.declares
 
 
 def resolve_reference(
