@@ -288,6 +288,8 @@ WEAKENED = [
     ("bucket b public\ncdn c origin=b oac=off\n", "c", "origin_access_control"),
     ("bucket b\ncdn c origin=b waf=off\n", "c", "waf"),
     ("topic t\nfunction f dlq=off\nt ~> f\n", "f", "dlq"),
+    ("function f logs=off\n", "f", "log_group"),
+    ("workflow w logs=off\n", "w", "logging"),
     ("broker m multi_az=off\n", "m", "multi_az"),
     ("broker m public\n", "m", "public"),
     ("userpool u deletion_protection=off\n", "u", "deletion_protection"),
@@ -503,6 +505,12 @@ ERRORS = [
         "priority=5",
     ),
     ("resource r\n", "'resource' needs kind=", 1, "resource"),
+    (
+        "function f logs=off log_retention=7d\n",
+        "'log_retention' needs the function's log group",
+        1,
+        "log_retention=7d",
+    ),
     (
         "resource r kind=ecs.servce\n",
         "invalid value for option 'kind': 'ecs.servce' is not a component kind; "

@@ -210,6 +210,12 @@ FUNCTION = StatementSpec(
             "databases and caches there.",
             "off",
         ),
+        OptionSpec(
+            "logs",
+            Bool(),
+            "A log group with a retention period, created with the function.",
+            "on",
+        ),
         LOG_RETENTION,
     ),
     label=True,

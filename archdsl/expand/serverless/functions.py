@@ -41,13 +41,37 @@ def expand_function(ctx: Expansion, statement: Statement) -> None:
     _concurrency(ctx, statement, function)
     if statement.get("vpc", False):
         _attach_to_vpc(ctx, statement, function)
+    _log_group(ctx, statement, function)
+
+
+def _log_group(ctx: Expansion, statement: Statement, function: Component) -> None:
+    name = statement.name
+    enabled = ctx.choose(
+        function,
+        "log_group",
+        f"{name}.logs",
+        "the function's log group is created with it so that its retention is "
+        "set; without it Lambda creates one whose logs never expire",
+        statement=statement,
+        option="logs",
+        safety=True,
+        convert=lambda on: f"{name}.logs" if on else None,
+    )
+    if not enabled:
+        function.attrs["log_retention_days"] = None
+        if statement.written("log_retention"):
+            ctx.error(
+                "'log_retention' needs the function's log group, but logs is off",
+                statement.span_of("log_retention"),
+                "remove logs=off, or log_retention=",
+            )
+        return
     logs = add_log_group(
         ctx,
         f"{name}.logs",
         f"/aws/lambda/{local_name(statement)}",
         statement=statement,
-        reason="the function's log group, created with the function so that "
-        "its retention is set instead of Lambda's never-expire default",
+        reason="receives the function's log events",
         owner=function,
     )
     logs.attrs["drawn_as"] = function.id
@@ -181,6 +205,7 @@ def expand_workflow(ctx: Expansion, statement: Statement) -> None:
         "every event costs more",
         statement=statement,
         option="logs",
+        safety=True,
         convert=lambda on: "ERROR" if on else None,
     ):
         add_log_group(
