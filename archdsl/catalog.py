@@ -40,6 +40,14 @@ _KINDS: tuple[Kind, ...] = (
         "external",
         "external",
     ),
+    Kind(
+        "external.identity-provider",
+        "External identity provider",
+        "Identity provider",
+        "aws.general.SamlToken",
+        "external",
+        "external",
+    ),
     # Global edge services
     Kind(
         "route53.hosted-zone",
@@ -131,6 +139,15 @@ _KINDS: tuple[Kind, ...] = (
         "VPC endpoint",
         "aws.network.Endpoint",
         "vpc",
+        "network",
+        regional_managed=True,
+    ),
+    Kind(
+        "ec2.managed-prefix-list",
+        "Amazon VPC",
+        "Managed prefix list",
+        None,
+        "regional",
         "network",
         regional_managed=True,
     ),
@@ -281,6 +298,15 @@ _KINDS: tuple[Kind, ...] = (
         "regional",
         "management",
         draw=False,
+        regional_managed=True,
+    ),
+    Kind(
+        "logs.metric-filter",
+        "Amazon CloudWatch Logs",
+        "Metric filter",
+        "aws.management.CloudwatchRule",
+        "regional",
+        "management",
         regional_managed=True,
     ),
     # Serverless and application integration

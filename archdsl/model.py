@@ -72,6 +72,9 @@ class Default:
     safety: bool = False
     overridden_by: Any = None
     span: Span | None = None
+    #: The default is a floor: a larger value written by the author keeps
+    #: the protection, and only a smaller one weakens it.
+    at_least: bool = False
 
     @property
     def overridden(self) -> bool:
@@ -87,6 +90,8 @@ class Default:
         """
         if not (self.safety and self.overridden):
             return False
+        if self.at_least and self.overridden_by is not None:
+            return bool(self.overridden_by < self.value)
         if _is_number(self.value) and _is_number(self.overridden_by):
             return bool(self.overridden_by < self.value)
         return bool(self.overridden_by != self.value)
@@ -99,6 +104,8 @@ class Default:
         }
         if self.safety:
             data["safety"] = True
+        if self.at_least:
+            data["at_least"] = True
         if self.overridden:
             data["set_to"] = _jsonable(self.overridden_by)
             data["set_at"] = self.span.to_json() if self.span else None
@@ -234,6 +241,25 @@ class Unit:
         return data
 
 
+@dataclass(frozen=True)
+class CellStamp:
+    """A ``cell`` block stamped out in one place: its copies' group labels."""
+
+    name: str
+    region: str
+    #: Group labels around the copies, outermost first.
+    groups: tuple[str, ...]
+    copies: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "region": self.region,
+            "groups": list(self.groups),
+            "copies": list(self.copies),
+        }
+
+
 @dataclass
 class Design:
     name: str
@@ -244,6 +270,9 @@ class Design:
     label: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     defaults: list[Default] = field(default_factory=list)
+    #: Every cell block's copies, so that renderers can draw a few and count
+    #: the rest.
+    cells: list[CellStamp] = field(default_factory=list)
 
     @property
     def region(self) -> str:
@@ -262,6 +291,8 @@ class Design:
             data["settings"] = {k: _jsonable(v) for k, v in self.settings.items()}
         if self.defaults:
             data["defaults"] = [d.to_json() for d in self.defaults]
+        if self.cells:
+            data["cells"] = [cell.to_json() for cell in self.cells]
         return data
 
 

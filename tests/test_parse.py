@@ -53,6 +53,31 @@ def test_flow_chain_and_arrow_kinds():
     ]
 
 
+@pytest.mark.parametrize(
+    "value", ["python3.12", "nodejs20.x", "mq.m5.large", "provided.al2023", "v1.2.3"]
+)
+def test_dotted_value_with_numeric_parts(value):
+    statement = parse_text(f"function f runtime={value}\n", "t.arch").statements[0]
+    (option,) = [item for item in statement.items if isinstance(item, ast.Option)]
+    assert option.value.text == value
+
+
+def test_filter_operators_parse_as_options():
+    text = 'sub q to t amount>=100 kind!=test region^="us-" type=[a, b]\n'
+    statement = parse_text(text, "t.arch").statements[0]
+    options = [
+        (item.key.text, item.operator)
+        for item in statement.items
+        if isinstance(item, ast.Option)
+    ]
+    assert options == [
+        ("amount", ">="),
+        ("kind", "!="),
+        ("region", "^="),
+        ("type", "="),
+    ]
+
+
 def test_arrow_without_spaces_after_hyphenated_name():
     flow = parse_text("orders-api->orders-db\n", "t.arch").statements[0]
     assert [step[0].text for step in flow.steps] == ["orders-api", "orders-db"]

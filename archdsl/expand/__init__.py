@@ -18,8 +18,13 @@ from archdsl.expand import (  # noqa: F401  (register handlers)
 from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
 from archdsl.expand.edge import build_entry
 from archdsl.expand.flows import connect_flows
-from archdsl.expand.network import build_network
+from archdsl.expand.network import build_network, settle_vpc_groups
 from archdsl.expand.security_groups import derive_security_groups
+from archdsl.expand.serverless import (
+    apply_consumer_defaults,
+    record_cells,
+    wire_events,
+)
 from archdsl.expand.settings import read_design
 from archdsl.expand.validate import warn_unreachable
 from archdsl.expand.waivers import attach_waivers
@@ -50,9 +55,13 @@ PASSES = (
     build_network,
     build_entry,
     connect_flows,
+    wire_events,
+    apply_consumer_defaults,
     derive_security_groups,
     warn_unreachable,
     attach_waivers,
+    record_cells,
+    settle_vpc_groups,
 )
 
 
@@ -98,7 +107,7 @@ def _check_names(statements: list[Statement], diagnostics: DiagnosticBag) -> Non
     }
     for statement in statements:
         spec = lookup(statement.keyword)
-        if statement.keyword == "design" or (spec and not spec.defines_name):
+        if statement.keyword == "design" or (spec is not None and not spec.declares):
             continue
         name = statement.name
         local = statement.local_name or name

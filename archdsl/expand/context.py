@@ -130,15 +130,19 @@ class Expansion:
         option: str | None = None,
         safety: bool = False,
         convert: Callable[[Any], Any] | None = None,
+        at_least: bool = False,
     ) -> Any:
         """Set ``component.attrs[key]`` and record how the value was chosen.
 
         When ``statement`` wrote ``option`` (``key`` unless given), the
         author's value wins, and the record keeps the default it replaced.
         ``convert`` turns the written value into the attribute's unit.
+        ``at_least`` marks a safety default that larger values keep.
         """
         option = option or key
-        record = Default(key=key, value=default, reason=reason, safety=safety)
+        record = Default(
+            key=key, value=default, reason=reason, safety=safety, at_least=at_least
+        )
         value = default
         if statement is not None and statement.written(option):
             value = statement.get(option)

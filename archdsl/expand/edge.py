@@ -251,7 +251,9 @@ def _add_regional_waf(ctx: Expansion, unit: Unit) -> None:
     lb = ctx.get(unit.ingress[0])
     if lb.kind != "elbv2.alb":
         return
-    statement = next(s for s in ctx.statements if s.name == unit.name)
+    statement = next(
+        s for s in ctx.statements if s.name == unit.name and s.keyword == unit.keyword
+    )
     enabled = ctx.choose(
         lb,
         "waf",
@@ -368,10 +370,11 @@ def _add_certificates(ctx: Expansion) -> None:
 
 def _add_log_bucket(ctx: Expansion) -> None:
     """Add the bucket that load balancer and CloudFront access logs go to."""
+    # API Gateway stages log to CloudWatch Logs groups of their own instead.
     writers = [
         c.id
         for c in ctx.model.components.values()
-        if c.attrs.get("access_logs") is True
+        if c.attrs.get("access_logs") is True and "access_log_group" not in c.attrs
     ]
     if not writers:
         return

@@ -11,7 +11,7 @@ import difflib
 
 from archdsl.errors import Diagnostic, Severity
 from archdsl.expand.context import Expansion
-from archdsl.language import Endpoint, FlowStatement
+from archdsl.language import Endpoint, FlowStatement, Statement
 from archdsl.model import Flow, Unit
 
 _KIND_WORDS = {
@@ -37,8 +37,8 @@ def _connect_pair(
     target: Endpoint,
     kind: str,
 ) -> None:
-    source_units = _resolve(ctx, statement, source)
-    target_units = _resolve(ctx, statement, target)
+    source_units = resolve_units(ctx, statement, source)
+    target_units = resolve_units(ctx, statement, target)
     for source_unit in source_units:
         for target_unit in target_units:
             _connect_units(
@@ -87,7 +87,8 @@ def _connect_units(
         ctx.error(
             f"'{target.name}' does not receive traffic, so no flow can end at it",
             target.span,
-            "point the flow at a tier, database or cache",
+            "point the flow at a statement that receives traffic, such as a "
+            "tier, database, queue or function",
         )
         return
     flow = Flow(
@@ -103,6 +104,7 @@ def _connect_units(
     protocol = statement.get("protocol", target_unit.protocol)
     port = statement.get("port", target_unit.port)
     tls = statement.get("tls", target_unit.tls)
+    attrs = {"auth": statement.get("auth")} if statement.written("auth") else None
     for sender in source_unit.egress:
         for receiver in target_unit.ingress:
             connection = ctx.connect(
@@ -116,12 +118,13 @@ def _connect_units(
                 tls=tls,
                 label=statement.label,
                 flow=flow_id,
+                attrs=attrs,
             )
             flow.hops.append(connection.id)
 
 
-def _resolve(
-    ctx: Expansion, statement: FlowStatement, endpoint: Endpoint
+def resolve_units(
+    ctx: Expansion, statement: Statement | FlowStatement, endpoint: Endpoint
 ) -> list[Unit]:
     """Find the units a flow endpoint names, innermost block first.
 

@@ -120,6 +120,7 @@ def network_for(ctx: Expansion, statement: Statement | FlowStatement) -> Network
     known = networks(ctx)
     network = known.get(context.network)
     if network is not None:
+        network.groups = _common_prefix(network.groups, context.groups)
         return network
     region = context.region or ctx.design.region
     available = availability_zones(region)
@@ -347,3 +348,23 @@ def _add_s3_endpoint(ctx: Expansion, network: Network) -> None:
         attrs={"service": "s3", "type": "gateway", "route_tables": route_layers},
         section="network",
     )
+
+
+def _common_prefix(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    length = 0
+    while length < min(len(first), len(second)) and first[length] == second[length]:
+        length += 1
+    return first[:length]
+
+
+def settle_vpc_groups(ctx: Expansion) -> None:
+    """Put every component of a VPC in the groups that all its statements share.
+
+    A VPC is drawn inside one box, so when statements of two groups share
+    it, the VPC and everything in it sit in the box around both groups.
+    """
+    by_vpc = {network.vpc_id: network.groups for network in networks(ctx).values()}
+    for component in ctx.model.components.values():
+        groups = by_vpc.get(component.placement.vpc or "")
+        if groups is not None:
+            component.placement.groups = groups

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from archdsl.catalog import KINDS
 from archdsl.expand.context import Expansion
 
 _REQUEST_KINDS = ("sync", "async", "data", "event")
@@ -34,14 +35,18 @@ def warn_unreachable(ctx: Expansion) -> None:
 
 
 def _reachable_from_internet(ctx: Expansion) -> set[str]:
-    if "internet" not in ctx.model.components:
-        return set()
+    """Return the components that requests from outside AWS or a schedule reach."""
+    starts = [
+        c.id
+        for c in ctx.model.components.values()
+        if KINDS[c.kind].scope == "external" or c.kind == "scheduler.schedule"
+    ]
     edges: dict[str, list[str]] = {}
     for connection in ctx.model.connections:
         if connection.kind in _REQUEST_KINDS:
             edges.setdefault(connection.source, []).append(connection.target)
-    seen = {"internet"}
-    queue = deque(["internet"])
+    seen = set(starts)
+    queue = deque(starts)
     while queue:
         for target in edges.get(queue.popleft(), ()):
             if target not in seen:

@@ -37,7 +37,8 @@ WAIVE = StatementSpec(
         "`archdsl check` still lists waived findings, marked waived, but they "
         "do not fail the run; a waiver that matches no finding is a warning.",
     ),
-    defines_name=False,
+    declares=False,
+    scoped_name=False,
 )
 
 register(WAIVE)

@@ -292,6 +292,13 @@ FLOW = StatementSpec(
             "Whether the hop is encrypted in transit.",
             "on where the target supports it",
         ),
+        OptionSpec(
+            "auth",
+            Choice(("none", "cognito", "jwt", "lambda", "iam")),
+            "On a flow out of an `api`, the route's authorization; `none` leaves "
+            "the route open.",
+            "the API's auth",
+        ),
     ),
     label=True,
     section="Flows",

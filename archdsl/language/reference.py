@@ -19,6 +19,15 @@ REFERENCE_DESIGNS = (
     "web -> app -> orders\napp -> sessions\n",
     "design ref2\ntier web ec2\ndb orders rds\ncache c memcached\n"
     "web -> orders\nweb -> c\n",
+    "design ref3\nclient app\nuserpool users\napi shop rest auth=cognito "
+    "authorizer=users\nfunction place\nfunction audit\nqueue tasks\n"
+    "place ~> tasks ~> audit\nqueue jobs\n"
+    "topic events\nbus orders\nrule all on orders to audit source=shop\n"
+    "schedule nightly rate=1d to audit\ntable items stream=new\n"
+    "bucket assets\ncdn site origin=assets\nworkflow steps\n"
+    "broker mq rabbitmq\ntier workers behind none\n"
+    "app -> shop -> place ~> jobs ~> workers\nplace ~> events ~> audit\n"
+    "items ~> audit\nplace -> items\napp ~> mq ~> workers\n",
 )
 
 
@@ -121,6 +130,8 @@ def repr_value(value: object) -> str:
         return "on"
     if value is False:
         return "off"
+    if value is None:
+        return "none"
     return f"`{value}`"
 
 

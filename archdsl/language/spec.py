@@ -71,12 +71,15 @@ class StatementSpec:
     #: Type of options whose keys the spec does not list, as filter
     #: policies and event patterns need; None rejects unknown keys.
     free_options: ValueType | None = None
+    #: False when the name after the keyword refers to another statement
+    #: (``sub cars to orders``) instead of declaring a new one, so it may
+    #: repeat a name that is already defined.
+    declares: bool = True
     #: Section of docs/language.md this statement is listed under.
     section: str = "Core"
-    #: Whether the name defines something that flows and other statements
-    #: refer to. False when the name refers to something else, as a
-    #: waiver's name is a checklist rule id; such names may repeat.
-    defines_name: bool = True
+    #: Whether the name lives in the namespace of the enclosing region or
+    #: cell block. False for a waiver, whose name is a checklist rule id.
+    scoped_name: bool = True
     details: tuple[str, ...] = field(default=())
 
     def option(self, key: str) -> OptionSpec | None:

@@ -4,4 +4,4 @@ Modules that add statements register their specs on import. This module
 imports them all, so :mod:`archdsl.language.spec` sees one registry.
 """
 
-from archdsl.language import checks, core, structure  # noqa: F401
+from archdsl.language import checks, core, events, serverless, structure  # noqa: F401

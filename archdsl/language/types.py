@@ -227,3 +227,67 @@ def _human(seconds: int) -> str:
         if seconds % size == 0 and seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+#: A filter value as written: text, or a number when written as one.
+FilterScalar = str | int | float
+
+
+@dataclass(frozen=True)
+class FilterValues:
+    """Values of a filter policy or event pattern field: ``car`` or ``[car, truck]``.
+
+    A value written as a number (``100``, ``2.5``) becomes an int or float,
+    so that it can take part in numeric comparisons. Quoted values and names
+    stay text. Which operators a field may use is checked during expansion,
+    where the service the filter belongs to is known.
+    """
+
+    def convert(self, value: ast.Value) -> tuple[FilterScalar, ...]:
+        if isinstance(value, ast.ListValue):
+            if not value.items:
+                raise ValueProblem(
+                    "an empty list matches nothing", "list at least one value"
+                )
+            return tuple(self._scalar(item) for item in value.items)
+        return (self._scalar(value),)
+
+    def _scalar(self, value: ast.Value) -> FilterScalar:
+        if isinstance(value, ast.ListValue):
+            raise ValueProblem(
+                "filter values cannot nest lists", "write one flat list: [a, b, c]"
+            )
+        if isinstance(value, ast.Number):
+            return _number_or_text(value.text)
+        return value.text
+
+    def describe(self) -> str:
+        return "a value or a list of values in brackets"
+
+
+def _number_or_text(text: str) -> FilterScalar:
+    if re.fullmatch(r"[0-9]+", text):
+        return int(text)
+    if re.fullmatch(r"[0-9]+\.[0-9]+", text):
+        return float(text)
+    return text
+
+
+@dataclass(frozen=True)
+class KindName:
+    """A component kind of the catalogue (archdsl/catalog.py), such as ``ecs.service``."""
+
+    def convert(self, value: ast.Value) -> str:
+        from archdsl.catalog import KINDS
+
+        text = _text(value)
+        if text not in KINDS:
+            raise ValueProblem(
+                f"'{text}' is not a component kind",
+                "the kinds are the keys of archdsl/catalog.py, e.g. ecs.service",
+                choices=tuple(KINDS),
+            )
+        return text
+
+    def describe(self) -> str:
+        return "a component kind from archdsl/catalog.py, e.g. `ecs.service`"

@@ -1,7 +1,12 @@
 """Draw the model as a Graphviz graph with mingrammer ``diagrams``.
 
 The picture nests Region > VPC > AZ > subnet, as AWS architecture diagrams
-do. Load balancers, the internet gateway and VPC endpoints span AZs, so they
+do, with the design's groups and cells between region and VPC. Components
+outside any VPC (functions, queues, tables) sit in their region, group and
+cell boxes. Cells with many copies are drawn as a few copies and a badge
+(:mod:`archdsl.render.cells`).
+
+Load balancers, the internet gateway and VPC endpoints span AZs, so they
 sit in the VPC box outside the AZ boxes. Each tier's Auto Scaling group is a
 dashed box inside every private subnet it spans, around the instances it
 keeps in that AZ.
@@ -23,6 +28,8 @@ from graphviz import nohtml
 
 from archdsl.catalog import KINDS
 from archdsl.model import Component, Connection, Model
+from archdsl.render.cells import Badge, CellView
+from archdsl.render.serverless import edge_parts, node_detail
 
 _GRAPH_ATTRS = {
     "splines": "spline",
@@ -77,6 +84,21 @@ _PROTOCOL_NAMES = {
     "mysql": "MySQL",
     "redis": "Redis",
     "memcached": "Memcached",
+    "amqps": "AMQPS",
+    "openwire-ssl": "OpenWire SSL",
+    "wss": "WSS",
+}
+
+_BADGE_STYLE = {
+    "shape": "box",
+    "style": "rounded,dashed",
+    "color": "#545B64",
+    "fontcolor": "#545B64",
+    "fixedsize": "false",
+    "width": "2.2",
+    "height": "1.0",
+    "labelloc": "c",
+    "margin": "0.2",
 }
 
 
@@ -112,6 +134,11 @@ class _Layout:
     by_path: dict[tuple[tuple[str, str, str], ...], list[Component]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    badges: dict[tuple[tuple[str, str, str], ...], list[Badge]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    #: Component id -> id of the badge drawn in its place.
+    stand_ins: dict[str, str] = field(default_factory=dict)
 
 
 def build_dot(model: Model, *, align_replicas: bool = True) -> str:
@@ -132,11 +159,11 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
         graph_attr=_GRAPH_ATTRS,
         node_attr=_NODE_ATTRS,
     ) as diagram:
-        nodes = _draw_nodes(model)
-        _draw_edges(model, nodes)
+        nodes, stand_ins = _draw_nodes(model)
+        kinds = _draw_edges(model, nodes, stand_ins)
         if align_replicas:
             _align_replicas(model, nodes, diagram)
-        _draw_legend(model, nodes)
+        _draw_legend(kinds)
     setcluster(None)
     return diagram.dot.source
 
@@ -144,11 +171,13 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
 def _drawn(component: Component) -> bool:
     if component.attrs.get("hidden_in_diagram"):
         return False
+    if component.attrs.get("shown_in_diagram"):
+        return True
     return KINDS[component.kind].draw
 
 
 def _cluster_path(
-    model: Model, component: Component
+    model: Model, component: Component, view: CellView
 ) -> tuple[tuple[str, str, str], ...]:
     """Return (key, label, style) for each box the component sits in.
 
@@ -160,14 +189,11 @@ def _cluster_path(
     kind = KINDS[component.kind]
     if kind.scope == "external":
         return ()
-    if kind.scope == "global":
+    # A regional AWS WAF web ACL protects a load balancer or API in its region.
+    if kind.scope == "global" and component.attrs.get("scope") != "REGIONAL":
         return (("edge", "Global edge", "edge"),)
-    path: list[tuple[str, str, str]] = []
     region = placement.region or model.design.region
-    path.append((f"region_{region}", f"AWS Cloud: {region}", "region"))
-    for depth, group in enumerate(placement.groups):
-        key = "_".join((region, *placement.groups[: depth + 1]))
-        path.append((f"group_{key}", group, "edge"))
+    path = _group_path(region, placement.groups, view)
     if not placement.vpc:
         return tuple(path)
     vpc = model.components.get(placement.vpc)
@@ -186,29 +212,67 @@ def _cluster_path(
         path.append((f"subnet_{subnet.id}", label, layer))
     group_id = component.attrs.get("asg")
     if group_id and group_id in model.components:
-        path.append((f"asg_{group_id}_{az}", model.components[group_id].name, "asg"))
+        path.append((f"asg_{group_id}_{az}", _group_label(model, group_id), "asg"))
     return tuple(path)
 
 
-def _draw_nodes(model: Model) -> dict[str, Node]:
+def _group_path(
+    region: str, groups: tuple[str, ...], view: CellView
+) -> list[tuple[str, str, str]]:
+    """Return the region box and the user group and cell boxes inside it."""
+    path = [(f"region_{region}", f"AWS Cloud: {region}", "region")]
+    for depth, group in enumerate(groups):
+        key = "_".join((region, *groups[: depth + 1]))
+        label = view.cluster_label(region, groups[: depth + 1]) or group
+        path.append((f"group_{key}", label, "edge"))
+    return path
+
+
+def _group_label(model: Model, group_id: str) -> str:
+    group = model.components[group_id]
+    scaling = group.attrs.get("scaling")
+    if isinstance(scaling, dict) and scaling.get("signal") == "queue_depth":
+        return f"{group.name}, scales on queue depth"
+    return group.name
+
+
+def _draw_nodes(model: Model) -> tuple[dict[str, Node], dict[str, str]]:
+    """Draw the components; return the nodes and the badge ids of hidden copies."""
     layout = _Layout()
+    view = CellView.of(model)
     order: list[tuple[tuple[str, str, str], ...]] = []
     for component in model.components.values():
         if not _drawn(component):
             continue
-        path = _cluster_path(model, component)
-        if path not in layout.by_path:
+        badge = view.badge_for(component, model.design.region)
+        if badge is not None:
+            _place_badge(layout, order, badge, view)
+            layout.stand_ins[component.id] = badge.id
+            continue
+        path = _cluster_path(model, component, view)
+        if path not in layout.by_path and path not in layout.badges:
             order.append(path)
         layout.by_path[path].append(component)
     nodes: dict[str, Node] = {}
     _emit_tree(model, layout, order, (), nodes)
-    return nodes
+    return nodes, layout.stand_ins
+
+
+def _place_badge(layout: _Layout, order: list, badge: Badge, view: CellView) -> None:
+    path = tuple(_group_path(badge.region, badge.groups, view))
+    if badge in layout.badges[path]:
+        return
+    if path not in layout.by_path and len(layout.badges[path]) == 0:
+        order.append(path)
+    layout.badges[path].append(badge)
 
 
 def _emit_tree(model, layout, order, prefix, nodes) -> None:
     """Open each cluster once and draw its nodes, then its child clusters."""
     for component in layout.by_path.get(prefix, ()):
         nodes[component.id] = _node(component)
+    for badge in layout.badges.get(prefix, ()):
+        nodes[badge.id] = Node(dot_text(badge.label), nodeid=badge.id, **_BADGE_STYLE)
     children: list[tuple[str, str, str]] = []
     for path in order:
         if len(path) > len(prefix) and path[: len(prefix)] == prefix:
@@ -261,13 +325,14 @@ def _node_detail(component: Component) -> str:
         return attrs.get("node_type", "")
     if component.kind == "wafv2.web-acl":
         return "managed rules + rate limit"
-    return ""
+    return node_detail(component)
 
 
-def _edge_label(connection: Connection) -> str:
+def _edge_label(model: Model, connection: Connection) -> str:
     parts = []
     if connection.label:
         parts.append(connection.label)
+    parts.extend(edge_parts(model, connection))
     if connection.protocol:
         text = _PROTOCOL_NAMES.get(connection.protocol, connection.protocol)
         if connection.port:
@@ -280,10 +345,40 @@ def _edge_label(connection: Connection) -> str:
     return "\n".join(parts)
 
 
-def _draw_edges(model: Model, nodes: dict[str, Node]) -> None:
+def _drawn_end(
+    model: Model, nodes: dict[str, Node], stand_ins: dict[str, str], component_id: str
+) -> str | None:
+    """Return the node an edge end is drawn at, or None when it is not drawn.
+
+    A hidden part of another component (an authorizer, a rule, a log group)
+    names that component in ``drawn_as``. The cell's badge stands in for a
+    component of a cell copy that is not drawn.
+    """
+    seen = set()
+    while component_id not in nodes:
+        if component_id in stand_ins:
+            return stand_ins[component_id]
+        owner = model.components[component_id].attrs.get("drawn_as")
+        if owner is None or owner in seen:
+            return None
+        seen.add(component_id)
+        component_id = owner
+    return component_id
+
+
+def _draw_edges(
+    model: Model, nodes: dict[str, Node], stand_ins: dict[str, str]
+) -> list[str]:
+    """Draw the connections; return the connection kinds drawn, for the legend."""
     labelled: set[tuple] = set()
+    # A label written once on a flow that fans out is drawn on one hop only.
+    written: set[tuple] = set()
+    redrawn: set[tuple[str, str, str]] = set()
+    kinds: list[str] = []
     for connection in model.connections:
-        if connection.source not in nodes or connection.target not in nodes:
+        source = _drawn_end(model, nodes, stand_ins, connection.source)
+        target = _drawn_end(model, nodes, stand_ins, connection.target)
+        if source is None or target is None or source == target:
             continue
         if connection.kind == "egress" and model.components[connection.target].kind == (
             "ec2.nat-gateway"
@@ -291,6 +386,12 @@ def _draw_edges(model: Model, nodes: dict[str, Node]) -> None:
             # The NAT gateway in each AZ's public subnet shows the egress path.
             # An edge from every private server to it would cross the picture.
             continue
+        moved = (source, target) != (connection.source, connection.target)
+        if moved and (source, target, connection.kind) in redrawn:
+            continue
+        redrawn.add((source, target, connection.kind))
+        if connection.kind not in kinds:
+            kinds.append(connection.kind)
         style, _ = EDGE_STYLES[connection.kind]
         key = (
             connection.flow or connection.source,
@@ -302,13 +403,18 @@ def _draw_edges(model: Model, nodes: dict[str, Node]) -> None:
         label = ""
         if key not in labelled:
             labelled.add(key)
-            label = _edge_label(connection)
+            label = _edge_label(model, connection)
+            fan_out = (connection.span, source, connection.kind, label)
+            if connection.flow is not None and fan_out in written:
+                label = ""
+            written.add(fan_out)
         attrs = dict(style)
         (
-            nodes[connection.source]
+            nodes[source]
             >> Edge(label=dot_text(label) if label else "", **attrs)
-            >> (nodes[connection.target])
+            >> (nodes[target])
         )
+    return kinds
 
 
 def _align_replicas(model: Model, nodes: dict[str, Node], diagram: Diagram) -> None:
@@ -332,12 +438,7 @@ def _align_replicas(model: Model, nodes: dict[str, Node], diagram: Diagram) -> N
                 rank.node(member)
 
 
-def _draw_legend(model: Model, nodes: dict[str, Node]) -> None:
-    kinds = []
-    for connection in model.connections:
-        drawn = connection.source in nodes and connection.target in nodes
-        if drawn and connection.kind not in kinds:
-            kinds.append(connection.kind)
+def _draw_legend(kinds: list[str]) -> None:
     if not kinds:
         return
     with _Cluster("legend", "Legend", _CLUSTER_STYLES["legend"]):

@@ -47,7 +47,7 @@ class _Flattener:
                 spec = lookup(item.keyword)
                 name = (
                     context.qualify(item.name)
-                    if spec and spec.defines_name
+                    if spec and spec.scoped_name
                     else item.name
                 )
                 self._emit(
