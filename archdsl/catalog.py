@@ -271,6 +271,16 @@ _KINDS: tuple[Kind, ...] = (
         stateful=True,
     ),
     Kind(
+        "elasticache.cache-cluster",
+        "Amazon ElastiCache",
+        "Memcached cluster",
+        "aws.database.ElasticacheForMemcached",
+        "vpc",
+        "database",
+        draw=False,
+        stateful=True,
+    ),
+    Kind(
         "elasticache.node",
         "Amazon ElastiCache",
         "Cache node",

@@ -263,23 +263,39 @@ def docs(
     Exit codes: 0 written (or current with --check), 1 stale with --check, 2 for
     an invalid design or options.
     """
-    from archdsl.docs import build_document, stale_files, write_document
+    from archdsl.docs import (
+        build_document,
+        document_folder,
+        stale_files,
+        write_document,
+    )
 
     stems = [design.stem for design in designs]
-    if len(set(stems)) != len(stems):
-        raise UsageError("two designs share a file name; document them separately")
-    stale = []
-    for design in designs:
-        folder = output if output.name == design.stem else output / design.stem
-        compiled = _compile(design)
-        document = build_document(
-            compiled, design, folder, templates=templates, png=not no_png
+    clashes = sorted({str(d) for d in designs if stems.count(d.stem) > 1})
+    if clashes:
+        raise UsageError(
+            "these designs share a file name, so their documents would share a "
+            f"folder: {', '.join(clashes)}; document them separately"
         )
+    # Every design is compiled and drawn before anything is written, so an
+    # invalid design leaves all documents as they were.
+    documents = [
+        build_document(
+            _compile(design),
+            design,
+            document_folder(output, design),
+            templates=templates,
+            png=not no_png,
+        )
+        for design in designs
+    ]
+    stale = []
+    for document in documents:
         if check_only:
             stale.extend(stale_files(document))
         else:
             write_document(document)
-            click.echo(f"wrote {folder / 'README.md'}", err=True)
+            click.echo(f"wrote {document.folder / 'README.md'}", err=True)
     if stale:
         path, explanation = stale[0]
         click.echo(f"stale: {path}\n{explanation}", err=True)
@@ -333,7 +349,7 @@ def docs(
     "docs_folder",
     metavar="FOLDER",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Also rewrite the design document (as 'archdsl docs' makes it) in FOLDER.",
+    help="Also rewrite the design document in FOLDER, as 'archdsl docs -o FOLDER' does.",
 )
 @click.pass_context
 def watch(

@@ -18,7 +18,10 @@ TEMP_PREFIX = ".archdsl-"
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``; a symbolic link's target is replaced."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"output folder does not exist: {folder}")

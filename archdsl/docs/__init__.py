@@ -15,13 +15,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdsl.compiler import Compiled
-from archdsl.errors import OutputError
+from archdsl.errors import ArchdslError, OutputError
+
+
+class TemplateError(ArchdslError):
+    """A user's template could not be loaded or rendered."""
+
 
 logger = logging.getLogger(__name__)
 
 README = "README.md"
 SVG = "diagram.svg"
 PNG = "diagram.png"
+
+
+def document_folder(output: Path, design: Path) -> Path:
+    """Return the folder of ``design``'s document under ``output``.
+
+    Each document gets a subfolder named after its design, unless ``output``
+    already has that name.
+    """
+    return output if output.name == design.stem else output / design.stem
 
 
 @dataclass
@@ -42,7 +56,6 @@ def build_document(
     from archdsl.check.engine import run_check
     from archdsl.check.simulate import Scenario, simulate
     from archdsl.docs.context import DocumentInputs, build_context
-    from archdsl.docs.markdown import environment
     from archdsl.render import render
 
     model = compiled.model
@@ -67,15 +80,27 @@ def build_document(
         diagram_png=PNG,
     )
     logger.info("writing the document of %s", model.design.name)
-    text = (
-        environment(templates)
-        .get_template("design.md.j2")
-        .render(build_context(inputs))
-    )
+    text = _render_template(templates, build_context(inputs))
     files = {README: _tidy(text).encode("utf-8"), SVG: render(model, "svg")}
     if png:
         files[PNG] = render(model, "png")
     return Document(folder, files)
+
+
+def _render_template(templates: Path | None, context: dict) -> str:
+    import jinja2
+
+    from archdsl.docs.markdown import environment
+
+    try:
+        return environment(templates).get_template("design.md.j2").render(context)
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name}:{error.lineno}"
+        raise TemplateError(f"template {where}: {error.message}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(
+            f"template error: {error}; check the templates in {templates or 'archdsl'}"
+        ) from None
 
 
 def _relative(target: Path, folder: Path) -> str:
@@ -102,7 +127,12 @@ def write_document(document: Document) -> None:
 
     if document.folder.exists() and not document.folder.is_dir():
         raise OutputError(f"output path is a file, not a folder: {document.folder}")
-    document.folder.mkdir(parents=True, exist_ok=True)
+    try:
+        document.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"cannot create {document.folder}: {error.strerror}"
+        ) from None
     for name, data in document.files.items():
         write_atomic(document.folder / name, data)
 

@@ -63,6 +63,13 @@ def expand_db(ctx: Expansion, statement: Statement) -> None:
     unit = ctx.add_unit(statement)
     engine = statement.get("engine", "postgres")
     service = statement.get("service", "aurora")
+    if service == "aurora" and statement.written("storage"):
+        ctx.error(
+            "storage= sets allocated storage of an RDS instance; Aurora storage grows "
+            "on its own",
+            statement.span_of("storage"),
+            "remove storage=, or use 'rds' instead of 'aurora'",
+        )
     if service == "aurora" and engine == "mariadb":
         ctx.error(
             "Aurora runs postgres or mysql, not mariadb",
@@ -331,7 +338,8 @@ def expand_cache(ctx: Expansion, statement: Statement) -> None:
     unit.ingress = entries
     unit.protocol = "memcached" if engine == "memcached" else "redis"
     unit.port = port
-    unit.tls = bool(ctx.get(entries[0]).attrs.get("encrypted"))
+    first = ctx.get(entries[0]).attrs
+    unit.tls = bool(first.get("tls", first.get("encrypted")))
     unit.security_group = sg_id
 
 
@@ -362,7 +370,7 @@ def _replication_group(
         f"{name} {engine}",
         unit=name,
         reason=f"ElastiCache for {'Valkey' if engine == 'valkey' else 'Redis OSS'} "
-        "replication group: one primary, replicas in other AZs",
+        "replication group: one primary node and its replicas",
         span=statement.span,
         placement=network.placement(azs=azs, subnets=network.subnets("data", azs)),
         attrs={"engine": engine, "port": port, "security_group": sg_id},
@@ -453,7 +461,7 @@ def _memcached(
             )
     cluster = ctx.add(
         f"{name}.group",
-        "elasticache.replication-group",
+        "elasticache.cache-cluster",
         f"{name} memcached",
         unit=name,
         reason="ElastiCache for Memcached cluster: keys are spread over the nodes, "
@@ -467,7 +475,17 @@ def _memcached(
             "multi_az": False,
         },
     )
-    encrypted = _cache_encryption(ctx, cluster, statement)
+    tls = ctx.choose(
+        cluster,
+        "tls",
+        True,
+        "TLS between clients and nodes; Memcached keeps data only in memory, so "
+        "ElastiCache offers no encryption at rest for it",
+        statement=statement,
+        option="encrypted",
+        safety=True,
+    )
+    cluster.attrs["encrypted"] = None
     nodes = ctx.choose(
         cluster,
         "nodes",
@@ -489,7 +507,8 @@ def _memcached(
                 "group": cluster.id,
                 "port": port,
                 "security_group": sg_id,
-                "encrypted": encrypted,
+                "encrypted": None,
+                "tls": tls,
                 "role": "node",
             },
         )

@@ -280,11 +280,30 @@ def _add_regional_waf(ctx: Expansion, unit: Unit) -> None:
 def _add_public_zone(
     ctx: Expansion, internet: Component, targets: list[str], facing: list[Unit]
 ) -> None:
+    """Add the public zone: the apex aliases the entry point.
+
+    Behind CloudFront each internet-facing load balancer also gets an origin
+    name, because CloudFront reaches an origin over HTTPS by a name that the
+    certificate covers. Without CloudFront the first internet-facing tier
+    takes the apex and the others a subdomain named after them.
+    """
     design = ctx.design
     records = []
-    for index, target in enumerate(targets):
-        name = design.domain if index == 0 else f"{facing[index].name}.{design.domain}"
-        records.append({"name": name, "type": "A/AAAA alias", "target": target})
+    fronted = bool(targets) and ctx.get(targets[0]).kind == "cloudfront.distribution"
+    if fronted:
+        records.append(_alias(design.domain, targets[0]))
+        for unit in facing:
+            label = "origin" if len(facing) == 1 else f"origin-{_dns_label(unit.name)}"
+            records.extend(_name_entry(ctx, unit, f"{label}.{design.domain}"))
+        ctx.get(targets[0]).attrs["origin_domains"] = [r["name"] for r in records[1:]]
+    else:
+        for index, unit in enumerate(facing):
+            name = (
+                design.domain
+                if index == 0
+                else f"{_dns_label(unit.name)}.{design.domain}"
+            )
+            records.extend(_name_entry(ctx, unit, name))
     zone = ctx.add(
         "dns",
         "route53.hosted-zone",
@@ -310,6 +329,25 @@ def _add_public_zone(
             reason=f"alias record {record['name']}",
             span=design.span,
         )
+
+
+def _alias(name: str, target: str) -> dict[str, str]:
+    return {"name": name, "type": "A/AAAA alias", "target": target}
+
+
+def _name_entry(ctx: Expansion, unit: Unit, name: str) -> list[dict[str, str]]:
+    """Give each entry point of ``unit`` the DNS name ``name``."""
+    records = []
+    for target in unit.ingress:
+        component = ctx.get(target)
+        if component.kind in ("elbv2.alb", "elbv2.nlb"):
+            component.attrs["dns_name"] = name
+        records.append(_alias(name, target))
+    return records
+
+
+def _dns_label(unit_name: str) -> str:
+    return unit_name.replace(".", "-").lower()
 
 
 def _add_private_zone(ctx: Expansion) -> None:

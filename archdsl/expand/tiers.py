@@ -17,6 +17,12 @@ def expand_tier(ctx: Expansion, statement: Statement) -> None:
     unit = ctx.add_unit(statement)
     network = network_for(ctx, statement)
     azs = _tier_azs(ctx, statement, network)
+    if balancer_written_without_lb(statement):
+        ctx.warning(
+            "tls and waf configure a load balancer, and this tier has none",
+            statement.span,
+            "remove them, or put the tier behind alb or nlb",
+        )
     layer = statement.get("subnet", "private")
     balancer = statement.get("balancer", "alb")
     internal = bool(statement.get("internal", False))
@@ -59,6 +65,12 @@ def expand_tier(ctx: Expansion, statement: Statement) -> None:
         return
     _load_balancer(
         ctx, statement, unit, network, balancer, internal, azs, instances, port
+    )
+
+
+def balancer_written_without_lb(statement: Statement) -> bool:
+    return statement.get("balancer", "alb") == "none" and any(
+        statement.written(option) for option in ("tls", "waf")
     )
 
 
@@ -306,6 +318,20 @@ def _load_balancer(
     port: int,
 ) -> None:
     name = statement.name
+    if balancer == "alb" and len(azs) < 2:
+        ctx.warning(
+            "AWS requires an Application Load Balancer to have subnets in at least two "
+            f"AZs, but tier '{name}' spans one",
+            statement.span_of("azs") if statement.written("azs") else statement.span,
+            "give the tier (and the design) azs=2, or put it behind nlb",
+        )
+    if statement.written("waf") and (balancer != "alb" or internal):
+        ctx.warning(
+            "waf applies to an internet-facing ALB; this load balancer is "
+            f"{'internal' if internal else 'an NLB'}, so it gets no web ACL",
+            statement.span_of("waf"),
+            "remove waf, or put an 'edge cdn waf' in front of the internet-facing tier",
+        )
     layer = "private" if internal else "public"
     subnets = network.subnets(layer, azs)
     kind = "elbv2.alb" if balancer == "alb" else "elbv2.nlb"
@@ -350,9 +376,8 @@ def _load_balancer(
             "drops malformed HTTP headers, a request-smuggling defence",
             safety=True,
         )
-    lb.attrs["dns_name"] = (
-        f"{name}.internal.{ctx.design.domain}" if internal else ctx.design.domain
-    )
+    if internal:
+        lb.attrs["dns_name"] = f"{name.replace('.', '-')}.internal.{ctx.design.domain}"
     _listeners(ctx, statement, lb, balancer, internal, tls, port)
     health_path = statement.get("health_check", "/health")
     target_group = ctx.add(
@@ -360,7 +385,8 @@ def _load_balancer(
         "elbv2.target-group",
         f"{name} targets",
         unit=name,
-        reason=f"registers the {name} instances and checks {health_path} on each",
+        reason=f"registers the {name} instances and checks "
+        f"{health_path if balancer == 'alb' else f'TCP port {port}'} on each",
         span=statement.span,
         placement=network.placement(),
         attrs={

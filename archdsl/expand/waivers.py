@@ -52,6 +52,21 @@ def attach_waivers(ctx: Expansion) -> None:
                 "'archdsl expand' in quotes (\"orders.writer\")",
             )
             continue
+        duplicate = next(
+            (
+                w
+                for w in ctx.model.waivers
+                if (w.rule, w.target) == (statement.name, target)
+            ),
+            None,
+        )
+        if duplicate is not None:
+            ctx.warning(
+                f"{statement.name} is waived for the same target twice",
+                statement.span,
+                f"remove one; the first is at line {duplicate.span.line}",
+            )
+            continue
         ctx.model.waivers.append(
             Waiver(
                 rule=statement.name,
@@ -79,5 +94,7 @@ def _known_target(ctx: Expansion, target: str) -> bool:
 
 
 def _did_you_mean(text: str, candidates: list[str]) -> str:
+    if text.upper() in candidates:
+        return f"; did you mean '{text.upper()}'?"
     matches = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{matches[0]}'?" if matches else ""

@@ -16,7 +16,7 @@ from typing import Any
 from archdsl.errors import Diagnostic, DiagnosticBag, Severity
 from archdsl.language import spec as vocabulary
 from archdsl.language.spec import StatementSpec
-from archdsl.language.types import ValueProblem
+from archdsl.language.types import ValueProblem, ValueType
 from archdsl.parse import ast
 from archdsl.source import Span
 
@@ -50,6 +50,8 @@ class Context:
     network: str = ""
     vpc_cidr: str | None = None
     groups: tuple[str, ...] = ()
+    #: Inside a ``vpc`` block, where another one may not open.
+    vpc_block: bool = False
 
     def qualify(self, name: str) -> str:
         return ".".join((*self.prefix, name))
@@ -284,7 +286,9 @@ class Binder:
         try:
             value = clause.type.convert(value_node)
         except ValueProblem as problem:
-            self._value_problem(problem, value_node.span, f"'{clause.word}'")
+            self._value_problem(
+                problem, value_node.span, f"'{clause.word}'", clause.type
+            )
             return index + 1
         self._store(settings, clause.key, Setting(value, span), span)
         return index + 1
@@ -317,7 +321,9 @@ class Binder:
             try:
                 count = count_option.type.convert(digits)
             except ValueProblem as problem:
-                self._value_problem(problem, word.span, "option 'count'")
+                self._value_problem(
+                    problem, word.span, "option 'count'", count_option.type
+                )
                 return True
             self._store(settings, "count", Setting(count, word.span), word.span)
             return True
@@ -339,6 +345,14 @@ class Binder:
         key = item.key.text
         option = spec.option(key)
         value_type = option.type if option else spec.free_options
+        clause = spec.clause(key)
+        if option is None and clause is not None:
+            self.diagnostics.error(
+                f"'{key}' is written '{key} <value>', without '{item.operator}'",
+                item.span,
+                f"write {key} followed by {clause.type.describe()}",
+            )
+            return
         if value_type is None:
             self._unknown_option(spec, item.key)
             return
@@ -355,7 +369,7 @@ class Binder:
         try:
             value = value_type.convert(item.value)
         except ValueProblem as problem:
-            self._value_problem(problem, item.value.span, f"option '{key}'")
+            self._value_problem(problem, item.value.span, f"option '{key}'", value_type)
             return
         store_key = key if option or item.operator == "=" else f"{key}{item.operator}"
         self._store(
@@ -426,12 +440,15 @@ class Binder:
             f"'{spec.keyword}' options are: {keys}",
         )
 
-    def _value_problem(self, problem: ValueProblem, span: Span, what: str) -> None:
+    def _value_problem(
+        self, problem: ValueProblem, span: Span, what: str, value_type: ValueType
+    ) -> None:
         message = f"invalid value for {what}: {problem}"
         text = str(problem).split("'")[1] if str(problem).count("'") >= 2 else ""
         if problem.choices and text:
             message += _did_you_mean(text, list(problem.choices))
-        self.diagnostics.error(message, span, problem.hint)
+        hint = problem.hint or f"use {value_type.describe()}"
+        self.diagnostics.error(message, span, hint)
 
 
 def _closest(text: str, candidates: list[str]) -> str | None:

@@ -10,12 +10,9 @@ from archdsl.language.spec import (
     WordSet,
     register,
 )
-from archdsl.language.types import Bool, Choice, Cidr, Duration, Int, Text
+from archdsl.language.types import Bool, Choice, Cidr, DomainName, Duration, Int, Text
 
-DOMAIN = Text(
-    r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+",
-    "shop.example.com",
-)
+DOMAIN = DomainName()
 
 DESIGN = StatementSpec(
     keyword="design",
@@ -36,7 +33,7 @@ DESIGN = StatementSpec(
             "<design>.example.com",
         ),
         OptionSpec(
-            "vpc_cidr", Cidr(16, 20), "Address range of the VPC.", "10.0.0.0/16"
+            "vpc_cidr", Cidr(16, 18), "Address range of the VPC.", "10.0.0.0/16"
         ),
         OptionSpec(
             "nat",

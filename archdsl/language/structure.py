@@ -53,7 +53,7 @@ REGION = StatementSpec(
         ),
         OptionSpec(
             "vpc_cidr",
-            Cidr(16, 20),
+            Cidr(16, 18),
             "Address range of the region's VPC.",
             "the next free 10.N.0.0/16",
         ),
@@ -111,7 +111,7 @@ VPC = StatementSpec(
         ),
         OptionSpec(
             "vpc_cidr",
-            Cidr(16, 20),
+            Cidr(16, 18),
             "Address range of the VPC.",
             "the next free 10.N.0.0/16",
         ),

@@ -119,6 +119,23 @@ class Text:
 
 
 @dataclass(frozen=True)
+class DomainName:
+    """A DNS name such as ``shop.example.com``; DNS ignores case, so it is lowered."""
+
+    def convert(self, value: ast.Value) -> str:
+        text = _text(value).lower()
+        label = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+        if len(text) > 253 or not re.fullmatch(rf"{label}(\.{label})+", text):
+            raise ValueProblem(
+                f"'{text}' is not a domain name", "for example shop.example.com"
+            )
+        return text
+
+    def describe(self) -> str:
+        return "a domain name, e.g. `shop.example.com`"
+
+
+@dataclass(frozen=True)
 class Duration:
     """A duration such as ``30d``, ``15m`` or ``90s``; converts to seconds."""
 
@@ -145,6 +162,12 @@ class Duration:
         return seconds
 
     def describe(self) -> str:
+        if self.minimum_seconds >= 86400 and self.minimum_seconds % 86400 == 0:
+            low = self.minimum_seconds // 86400
+            high = (
+                f" to {self.maximum_seconds // 86400}d" if self.maximum_seconds else ""
+            )
+            return f"a duration in days from `{low}d`{high}, e.g. `7d`"
         return "a duration: `90s`, `15m`, `12h`, `30d`"
 
 
@@ -166,10 +189,31 @@ class Size:
         return "a size: `512MB`, `100GB`, `1TB`"
 
 
+# Ranges a VPC cannot use: "this network", loopback, link-local, multicast
+# and the reserved class E block.
+_RESERVED = tuple(
+    ipaddress.IPv4Network(block)
+    for block in (
+        "0.0.0.0/8",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+
+
 @dataclass(frozen=True)
 class Cidr:
+    """An IPv4 CIDR block for a VPC.
+
+    The longest prefix allowed is /18: the address plan gives public
+    subnets a sixty-fourth of the VPC, and a load balancer needs subnets of
+    /27 or larger.
+    """
+
     minimum_prefix: int = 16
-    maximum_prefix: int = 28
+    maximum_prefix: int = 18
 
     def convert(self, value: ast.Value) -> str:
         text = _text(value)
@@ -182,8 +226,15 @@ class Cidr:
             ) from None
         if not self.minimum_prefix <= network.prefixlen <= self.maximum_prefix:
             raise ValueProblem(
-                f"/{network.prefixlen} is outside /{self.minimum_prefix} to /{self.maximum_prefix}"
+                f"/{network.prefixlen} is outside /{self.minimum_prefix} to /{self.maximum_prefix}",
+                f"use {self.describe()}",
             )
+        for reserved in _RESERVED:
+            if network.overlaps(reserved):
+                raise ValueProblem(
+                    f"{network} overlaps {reserved}, which a VPC cannot use",
+                    "use a private range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+                )
         return str(network)
 
     def describe(self) -> str:

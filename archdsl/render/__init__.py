@@ -27,6 +27,16 @@ _DOT_HEADER = (
 
 def format_for(path: str | Path, requested: str | None = None) -> str:
     """Return the output format: ``requested``, else the file's extension."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if str(path) != "-" and Path(path).is_dir():
+        raise UsageError(
+            f"output path is a folder: {path}; name a file such as out.svg"
+        )
+    if requested and suffix in FORMATS and suffix != requested.lower():
+        raise UsageError(
+            f"--format {requested} does not match the extension of '{path}'; "
+            "drop --format or rename the file"
+        )
     if requested:
         fmt = requested.lower()
     else:

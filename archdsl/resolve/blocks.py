@@ -26,6 +26,9 @@ class _Flattener:
     diagnostics: DiagnosticBag = field(default_factory=DiagnosticBag)
     output: list[Statement | FlowStatement] = field(default_factory=list)
     too_many: bool = False
+    #: The design statement's region; a region block for it shares the
+    #: design's VPC unless the block sets its own range or AZs.
+    home_region: str = "us-east-1"
 
     def walk(
         self, items: tuple[Statement | FlowStatement, ...] | list, context: Context
@@ -74,6 +77,10 @@ class _Flattener:
             self._region(block, context)
         elif block.keyword == "cell":
             self._cell(block, context)
+        elif context.vpc_block:
+            self.diagnostics.error(
+                "vpc blocks cannot nest", block.span, "close the outer vpc block first"
+            )
         else:
             network = ".".join((*context.prefix, block.name))
             self.walk(
@@ -83,7 +90,7 @@ class _Flattener:
                     network=network,
                     vpc_cidr=block.get("vpc_cidr"),
                     azs=block.get("azs", context.azs),
-                    groups=context.groups,
+                    vpc_block=True,
                 ),
             )
 
@@ -106,6 +113,9 @@ class _Flattener:
             )
             return
         prefix = (*context.prefix, region)
+        own_vpc = region != self.home_region or any(
+            block.written(key) for key in ("azs", "vpc_cidr")
+        )
         self.walk(
             block.body,
             replace(
@@ -114,7 +124,7 @@ class _Flattener:
                 pattern=(*context.pattern, region),
                 region=region,
                 azs=block.get("azs", context.azs),
-                network=".".join(prefix),
+                network=".".join(prefix) if own_vpc else context.network,
                 vpc_cidr=block.get("vpc_cidr"),
             ),
         )
@@ -143,5 +153,9 @@ def flatten(
 ) -> list[Statement | FlowStatement]:
     """Return the statements with blocks replaced by their (stamped) contents."""
     flattener = _Flattener(diagnostics)
+    for statement in bound:
+        if isinstance(statement, Statement) and statement.keyword == "design":
+            flattener.home_region = statement.get("region", flattener.home_region)
+            break
     flattener.walk(bound, ROOT_CONTEXT)
     return flattener.output

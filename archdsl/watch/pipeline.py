@@ -177,16 +177,16 @@ class Pipeline:
         result.written = tuple(written)
 
     def _write_docs(self, compiled: Compiled, result: RenderResult) -> None:
-        from archdsl.docs import build_document, write_document
+        from archdsl.docs import build_document, document_folder, write_document
 
         assert self.docs_folder is not None
+        folder = document_folder(self.docs_folder, self.design)
         try:
-            document = build_document(compiled, self.design, self.docs_folder)
-            write_document(document)
+            write_document(build_document(compiled, self.design, folder))
         except ArchdslError as error:
             result.error = f"error: {error}"
             return
-        result.written = (*result.written, self.docs_folder / "README.md")
+        result.written = (*result.written, folder / "README.md")
 
 
 def _inline_svg(data: bytes) -> str:
