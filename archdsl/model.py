@@ -226,6 +226,10 @@ class Unit:
     internet_facing: bool = False
     security_group: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
+    #: The statement's quoted label, if it has one.
+    label: str | None = None
+    #: The group and cell blocks the statement sits in, outermost first.
+    groups: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -237,6 +241,10 @@ class Unit:
         }
         if self.internet_facing:
             data["internet_facing"] = True
+        if self.label:
+            data["label"] = self.label
+        if self.groups:
+            data["groups"] = list(self.groups)
         data["source"] = self.span.to_json()
         return data
 

@@ -152,6 +152,8 @@ def components_section(model: Model) -> list[dict[str, Any]]:
         sections.append(
             {
                 "title": title,
+                "label": record.label if record else None,
+                "groups": " / ".join(record.groups) if record else "",
                 "rows": [_component_row(c) for c in members],
             }
         )

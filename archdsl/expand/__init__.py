@@ -16,7 +16,7 @@ from archdsl.expand import (  # noqa: F401  (register handlers)
     waivers,
 )
 from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
-from archdsl.expand.edge import build_entry
+from archdsl.expand.edge import add_private_zone, build_entry
 from archdsl.expand.flows import connect_flows
 from archdsl.expand.network import build_network, settle_vpc_groups
 from archdsl.expand.security_groups import derive_security_groups
@@ -55,6 +55,7 @@ PASSES = (
     build_network,
     build_entry,
     connect_flows,
+    add_private_zone,
     wire_events,
     apply_consumer_defaults,
     derive_security_groups,

@@ -213,7 +213,13 @@ class Expansion:
     # Units and diagnostics --------------------------------------------------
 
     def add_unit(self, statement: Statement) -> Unit:
-        unit = Unit(statement.name, statement.keyword, statement.span)
+        unit = Unit(
+            statement.name,
+            statement.keyword,
+            statement.span,
+            label=statement.label,
+            groups=statement.context.groups,
+        )
         self.model.units[statement.name] = unit
         local = statement.local_name or statement.name
         patterns = self.shared.setdefault("unit_patterns", {})

@@ -60,7 +60,6 @@ def build_entry(ctx: Expansion) -> None:
     if facing:
         ctx.section = "entry"
         _wire_entry(ctx, facing, edge)
-    _add_private_zone(ctx)
     _add_certificates(ctx)
     _add_log_bucket(ctx)
     ctx.section = "units"
@@ -350,7 +349,12 @@ def _dns_label(unit_name: str) -> str:
     return unit_name.replace(".", "-").lower()
 
 
-def _add_private_zone(ctx: Expansion) -> None:
+def add_private_zone(ctx: Expansion) -> None:
+    """Name the internal load balancers in a private zone that their callers see.
+
+    Runs after the flows, because every VPC with a caller must be associated
+    with the zone to resolve the names.
+    """
     internal = [
         c
         for c in ctx.model.components.values()
@@ -376,10 +380,20 @@ def _add_private_zone(ctx: Expansion) -> None:
             "zone": zone_name,
             "private": True,
             "records": records,
-            "vpcs": sorted({lb.placement.vpc for lb in internal if lb.placement.vpc}),
+            "vpcs": _zone_vpcs(ctx, internal),
         },
         section="network",
     )
+
+
+def _zone_vpcs(ctx: Expansion, balancers: list[Component]) -> list[str]:
+    """Return the VPCs that must resolve the internal names: theirs and callers'."""
+    ids = {lb.id for lb in balancers}
+    vpcs = {lb.placement.vpc for lb in balancers}
+    for connection in ctx.model.connections:
+        if connection.target in ids:
+            vpcs.add(ctx.get(connection.source).placement.vpc)
+    return sorted(v for v in vpcs if v)
 
 
 def _add_certificates(ctx: Expansion) -> None:
@@ -407,32 +421,40 @@ def _add_certificates(ctx: Expansion) -> None:
 
 
 def _add_log_bucket(ctx: Expansion) -> None:
-    """Add the bucket that load balancer and CloudFront access logs go to."""
+    """Add the buckets that load balancer and CloudFront access logs go to.
+
+    A load balancer writes only to a bucket in its own region, so each
+    region gets one; CloudFront's logs go to the design's home region.
+    """
     # API Gateway stages log to CloudWatch Logs groups of their own instead.
-    writers = [
-        c.id
-        for c in ctx.model.components.values()
-        if c.attrs.get("access_logs") is True and "access_log_group" not in c.attrs
-    ]
-    if not writers:
-        return
-    bucket = ctx.add(
-        "logs",
-        "s3.bucket",
-        f"{ctx.design.name}-access-logs",
-        unit="logs",
-        reason="receives the access logs of the load balancers and CloudFront",
-        span=ctx.design.span,
-        placement=Placement(region=ctx.design.region),
-        attrs={
-            "encrypted": True,
-            "encryption": "SSE-S3",
-            "public_access_blocked": True,
-            "lifecycle_expire_days": 90,
-            "written_by": writers,
-            "hidden_in_diagram": True,
-        },
-        section="network",
-    )
-    for writer in writers:
-        ctx.get(writer).attrs["access_logs_bucket"] = bucket.id
+    by_region: dict[str, list[str]] = {}
+    for component in ctx.model.components.values():
+        if component.attrs.get("access_logs") is not True:
+            continue
+        if "access_log_group" in component.attrs:
+            continue
+        region = component.placement.region or ctx.design.region
+        by_region.setdefault(region, []).append(component.id)
+    for region, writers in by_region.items():
+        home = region == ctx.design.region
+        bucket = ctx.add(
+            "logs" if home else f"logs.{region}",
+            "s3.bucket",
+            f"{ctx.design.name}-access-logs" + ("" if home else f"-{region}"),
+            unit="logs",
+            reason="receives the access logs of the load balancers and CloudFront"
+            + ("" if home else f" in {region}"),
+            span=ctx.design.span,
+            placement=Placement(region=region),
+            attrs={
+                "encrypted": True,
+                "encryption": "SSE-S3",
+                "public_access_blocked": True,
+                "lifecycle_expire_days": 90,
+                "written_by": writers,
+                "hidden_in_diagram": True,
+            },
+            section="network",
+        )
+        for writer in writers:
+            ctx.get(writer).attrs["access_logs_bucket"] = bucket.id

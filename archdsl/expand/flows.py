@@ -104,6 +104,8 @@ def _connect_units(
     protocol = statement.get("protocol", target_unit.protocol)
     port = statement.get("port", target_unit.port)
     tls = statement.get("tls", target_unit.tls)
+    _check_hop_settings(ctx, statement, target_unit, protocol)
+    _warn_across_vpcs(ctx, statement, source_unit, target_unit)
     attrs = {"auth": statement.get("auth")} if statement.written("auth") else None
     for sender in source_unit.egress:
         for receiver in target_unit.ingress:
@@ -121,6 +123,83 @@ def _connect_units(
                 attrs=attrs,
             )
             flow.hops.append(connection.id)
+
+
+def _check_hop_settings(
+    ctx: Expansion, statement: FlowStatement, target: Unit, protocol: str | None
+) -> None:
+    """Reject flow options that the target cannot accept."""
+    if statement.written("tls") and statement.get("tls") is False and target.tls:
+        ctx.error(
+            f"tls=off on the flow conflicts with '{target.name}', which accepts only "
+            "TLS",
+            statement.span_of("tls"),
+            f"to allow plaintext, turn TLS off on '{target.name}' itself (tls=off on a "
+            "tier, encrypted=off on a cache)",
+        )
+    if (
+        statement.written("protocol")
+        and target.protocol
+        and protocol != target.protocol
+        and (target.protocol, protocol) not in _COMPATIBLE_PROTOCOLS
+    ):
+        ctx.warning(
+            f"protocol={protocol} on the flow, but '{target.name}' speaks "
+            f"{target.protocol}",
+            statement.span_of("protocol"),
+            f"remove protocol= or use protocol={target.protocol}",
+        )
+
+
+#: (what the target speaks, what a flow may say instead) pairs that work:
+#: gRPC and HTTP run over a load balancer's HTTPS listener.
+_COMPATIBLE_PROTOCOLS = frozenset(
+    {
+        ("https", "grpc"),
+        ("https", "http"),
+        ("http", "grpc"),
+        ("tcp", "https"),
+        ("tcp", "grpc"),
+        ("tcp", "http"),
+    }
+)
+
+
+def _warn_across_vpcs(
+    ctx: Expansion, statement: FlowStatement, source: Unit, target: Unit
+) -> None:
+    """Warn when a flow joins two VPCs that nothing in the design connects."""
+    source_vpcs = _vpcs(ctx, source.egress)
+    target_vpcs = _vpcs(ctx, target.ingress)
+    if not source_vpcs or not target_vpcs or source_vpcs & target_vpcs:
+        return
+    if _connected_by_transit(ctx, source_vpcs | target_vpcs):
+        return
+    ctx.warning(
+        f"{source.name} and {target.name} are in different VPCs "
+        f"({', '.join(sorted(source_vpcs))} and {', '.join(sorted(target_vpcs))}), "
+        "and nothing connects them",
+        statement.span,
+        "connect the VPCs with a transit gateway or VPC peering, or reach the target "
+        "through a public endpoint",
+    )
+
+
+def _vpcs(ctx: Expansion, component_ids: list[str]) -> set[str]:
+    return {ctx.get(c).placement.vpc for c in component_ids if ctx.get(c).placement.vpc}
+
+
+def _connected_by_transit(ctx: Expansion, vpcs: set[str]) -> bool:
+    attached = {
+        ctx.get(c.source).placement.vpc
+        for c in ctx.model.connections
+        if ctx.get(c.target).kind == "ec2.transit-gateway"
+    } | {
+        c.attrs.get("vpc")
+        for c in ctx.model.components.values()
+        if c.kind in ("ec2.transit-gateway-attachment", "ec2.vpc-peering")
+    }
+    return vpcs <= attached
 
 
 def resolve_units(

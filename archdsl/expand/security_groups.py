@@ -47,6 +47,13 @@ def _peer(ctx: Expansion, source: Component, target: Component) -> str | None:
     """Return what the rule admits: a security group id, CIDR or prefix list."""
     if source.kind == "ec2.internet-gateway":
         return target.attrs.get("origin_restricted_to", ANYWHERE)
+    source_vpc, target_vpc = source.placement.vpc, target.placement.vpc
+    if source_vpc and target_vpc and source_vpc != target_vpc:
+        # A rule can name a security group only in its own VPC (or a peered
+        # VPC of the same region), so traffic from another VPC is admitted
+        # by that VPC's address range.
+        vpc = ctx.model.components.get(source_vpc)
+        return vpc.attrs.get("cidr") if vpc else None
     return source.attrs.get("security_group")
 
 
