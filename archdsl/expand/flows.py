@@ -11,7 +11,7 @@ import difflib
 
 from archdsl.errors import Diagnostic, Severity
 from archdsl.expand.context import Expansion
-from archdsl.language import Endpoint, FlowStatement
+from archdsl.language import Endpoint, FlowStatement, Statement
 from archdsl.model import Flow, Unit
 
 _KIND_WORDS = {
@@ -37,8 +37,8 @@ def _connect_pair(
     target: Endpoint,
     kind: str,
 ) -> None:
-    source_units = _resolve(ctx, statement, source)
-    target_units = _resolve(ctx, statement, target)
+    source_units = resolve_units(ctx, statement, source)
+    target_units = resolve_units(ctx, statement, target)
     for source_unit in source_units:
         for target_unit in target_units:
             _connect_units(
@@ -120,10 +120,10 @@ def _connect_units(
             flow.hops.append(connection.id)
 
 
-def _resolve(
-    ctx: Expansion, statement: FlowStatement, endpoint: Endpoint
+def resolve_units(
+    ctx: Expansion, statement: Statement | FlowStatement, endpoint: Endpoint
 ) -> list[Unit]:
-    """Find the units a flow endpoint names, innermost block first.
+    """Find the units that a name in ``statement`` refers to, innermost block first.
 
     A name that matches no unit in the flow's own namespace or an enclosing
     one is matched against every cell copy: ``api`` or ``shard.api`` then

@@ -292,6 +292,13 @@ FLOW = StatementSpec(
             "Whether the hop is encrypted in transit.",
             "on where the target supports it",
         ),
+        OptionSpec(
+            "auth",
+            Choice(("iam", "mtls", "jwt", "none")),
+            "How the target authenticates the caller: IAM (SigV4), mutual TLS "
+            "with certificates from the design's private CA, or a JWT.",
+            "none",
+        ),
     ),
     label=True,
     section="Flows",
