@@ -4,4 +4,12 @@ Modules that add statements register their specs on import. This module
 imports them all, so :mod:`archdsl.language.spec` sees one registry.
 """
 
-from archdsl.language import core, structure  # noqa: F401
+from archdsl.language import (  # noqa: F401
+    analytics,
+    containers,
+    core,
+    crosscutting,
+    operations,
+    security,
+    structure,
+)
