@@ -9,11 +9,26 @@ later passes then build what depends on all statements at once.
 from __future__ import annotations
 
 from archdsl.errors import Diagnostic, DiagnosticBag, Severity
-from archdsl.expand import databases, edge, tiers  # noqa: F401  (register handlers)
+from archdsl.expand import (  # noqa: F401  (register handlers)
+    containers,
+    databases,
+    delivery,
+    edge,
+    inspection,
+    lake,
+    operations,
+    services,
+    streaming,
+    tiers,
+    warehouse,
+)
 from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
+from archdsl.expand.crosscutting import apply_design_wide
 from archdsl.expand.edge import build_entry
 from archdsl.expand.flows import connect_flows
+from archdsl.expand.links import resolve_late_links, resolve_links
 from archdsl.expand.network import build_network
+from archdsl.expand.security import add_default_trail
 from archdsl.expand.security_groups import derive_security_groups
 from archdsl.expand.settings import read_design
 from archdsl.expand.validate import warn_unreachable
@@ -34,6 +49,7 @@ RESERVED_NAMES = frozenset(
         "subnet",
         "vpce",
         "logs",
+        "cloudtrail",
     }
 )
 
@@ -41,9 +57,13 @@ RESERVED_NAMES = frozenset(
 SECTIONS = ("entry", "network", "units")
 
 PASSES = (
+    resolve_links,
     build_network,
+    add_default_trail,
     build_entry,
     connect_flows,
+    resolve_late_links,
+    apply_design_wide,
     derive_security_groups,
     warn_unreachable,
 )
