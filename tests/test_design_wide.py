@@ -201,3 +201,20 @@ def test_design_wide_error(text, message, line, column):
     diagnostic = first_error(text)
     assert diagnostic.message.startswith(message), diagnostic.message
     assert (diagnostic.span.line, diagnostic.span.column) == (line, column)
+
+
+def test_encrypt_all_skips_other_regions_with_warning():
+    model = compile_model(
+        "kms app\ntier web\nregion us-west-2 {\n  db far\n}\n"
+        "encrypt all with kms key=app\n"
+    )
+    assert model.component("us-west-2.far.cluster").attrs["kms_key"] == "aws/rds"
+    assert model.component("web.launch-template").attrs["kms_key"] == "app.key"
+    messages = [w.message for w in model.warnings]
+    assert any(m.startswith("'encrypt all' cannot use key 'app.key'") for m in messages)
+
+
+def test_key_from_another_region_is_an_error():
+    diagnostic = first_error("region us-west-2 {\n  kms k\n}\nlake l key=us-west-2.k\n")
+    assert diagnostic.message.startswith("KMS keys are regional")
+    assert (diagnostic.span.line, diagnostic.span.column) == (4, 8)

@@ -8,6 +8,7 @@ and watchers in a box of their own.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ElementTree
@@ -207,3 +208,14 @@ def test_telemetry_edges_do_not_constrain_layout():
     for line in telemetry:
         assert "constraint=false" in line
         assert "style=dotted" in line
+
+
+def test_expand_is_identical_across_processes(example):
+    name, path, _ = example
+    outputs = {
+        run_archdsl(
+            "expand", str(path), env={**os.environ, "PYTHONHASHSEED": str(seed)}
+        ).stdout
+        for seed in (1, 2)
+    }
+    assert len(outputs) == 1, name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from archdsl.expand.balancers import require_ca
 from archdsl.expand.context import Expansion, handles
-from archdsl.expand.keys import set_key
+from archdsl.expand.keys import same_region, set_key
 from archdsl.expand.links import resolve_one
 from archdsl.language import FlowStatement, Statement
 from archdsl.model import Component, Connection, Default
@@ -81,6 +81,7 @@ def _encrypt_all(ctx: Expansion, statement: Statement) -> None:
     key = unit.ingress[0]
     ctx.design.settings["encrypt_all_with"] = key
     unencrypted: dict[str, Span] = {}
+    elsewhere: list[str] = []
     for component in ctx.model.components.values():
         if not _stores_data(component) or component.kind == "kms.key":
             continue
@@ -90,6 +91,9 @@ def _encrypt_all(ctx: Expansion, statement: Statement) -> None:
                 unencrypted[component.unit] = turned_off
             continue
         if _has_own_key(ctx, component):
+            continue
+        if not same_region(ctx, component, key):
+            elsewhere.append(component.id)
             continue
         if component.id == ACCESS_LOG_BUCKET:
             component.defaults.append(
@@ -102,6 +106,14 @@ def _encrypt_all(ctx: Expansion, statement: Statement) -> None:
             )
             continue
         set_key(ctx, component, key, statement, "key")
+    if elsewhere:
+        ctx.warning(
+            f"'encrypt all' cannot use key '{key}' for {len(elsewhere)} components "
+            "in other regions, because KMS keys are regional; they keep their AWS "
+            "managed keys",
+            statement.span_of("key"),
+            "declare a kms key inside each region block and name it with key=",
+        )
     for name, span in unencrypted.items():
         ctx.warning(
             f"'encrypt all' leaves '{name}' unencrypted: its statement turns "

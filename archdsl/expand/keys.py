@@ -18,8 +18,18 @@ def use_key(ctx: Expansion, component: Component, statement: Statement) -> None:
 
     def apply() -> None:
         key = kms_key_of(ctx, statement)
-        if key is not None:
-            set_key(ctx, component, key, statement, "key")
+        if key is None:
+            return
+        if not same_region(ctx, component, key):
+            ctx.error(
+                f"KMS keys are regional: key '{key}' is in "
+                f"{ctx.get(key).placement.region}, {component.id} in "
+                f"{component.placement.region}",
+                statement.span_of("key"),
+                "name a key declared in the same region",
+            )
+            return
+        set_key(ctx, component, key, statement, "key")
 
     defer(ctx, apply, REFERENCES)
 
@@ -48,3 +58,10 @@ def set_key(
     encrypts = ctx.get(key).attrs.setdefault("encrypts", [])
     if component.id not in encrypts:
         encrypts.append(component.id)
+
+
+def same_region(ctx: Expansion, component: Component, key: str) -> bool:
+    """Return whether ``key`` can encrypt ``component``: KMS keys are regional."""
+    home = ctx.design.region
+    key_region = ctx.get(key).placement.region or home
+    return (component.placement.region or home) == key_region

@@ -72,12 +72,15 @@ def resolve_reference(
     units = resolve_units(ctx, statement, Endpoint(name, span))
     wrong = [unit for unit in units if unit.keyword not in keywords]
     if wrong:
-        accepted = " or ".join(f"'{keyword}'" for keyword in keywords)
+        quoted = [f"'{keyword}'" for keyword in keywords]
+        accepted = quoted[0]
+        if len(quoted) > 1:
+            accepted = ", ".join(quoted[:-1]) + " or " + quoted[-1]
         ctx.error(
-            f"'{option}' names '{name}', a '{wrong[0].keyword}' statement; it must "
-            f"name a {accepted} statement",
+            f"'{option}' names '{name}', a '{wrong[0].keyword}' statement, but it "
+            f"takes only {accepted} statements",
             span,
-            f"point {option} at a {accepted} statement",
+            f"point {option} at one of the design's {accepted} statements",
         )
         return []
     return units

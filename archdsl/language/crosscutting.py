@@ -48,7 +48,9 @@ ENCRYPT = StatementSpec(
     details=(
         "Components whose own statement names a key with `key=` keep it. A "
         "component whose statement turned encryption off stays unencrypted, "
-        "with a warning. A design has one encrypt statement.",
+        "with a warning. KMS keys are regional, so components in other "
+        "regions keep their AWS managed keys, also with a warning. A design "
+        "has one encrypt statement.",
     ),
 )
 
