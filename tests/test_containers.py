@@ -322,3 +322,20 @@ def test_container_error(text, message, line, column):
     assert diagnostic.message.startswith(message), diagnostic.message
     assert (diagnostic.span.line, diagnostic.span.column) == (line, column)
     assert diagnostic.hint
+
+
+def test_ecs_tasks_on_container_instances():
+    model = compile_model(
+        "cluster c ecs\nnodegroup hosts on c min=2\nservice web on c ec2\n"
+    )
+    assert model.component("web.service").attrs["launch_type"] == "EC2"
+    share = model.component("hosts.us-east-1a")
+    assert share.kind == "ec2.instance"
+    assert share.attrs["asg"] == "hosts.asg"
+    assert share.attrs["security_group"] == "c.nodes.sg"
+
+
+def test_ecs_ec2_tasks_need_a_node_group():
+    diagnostic = first_error("cluster c ecs\nservice web on c ec2\n")
+    assert diagnostic.message.startswith("'ec2' tasks need container instances")
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 18)

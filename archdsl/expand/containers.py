@@ -346,6 +346,9 @@ def _nodegroup(ctx: Expansion, statement: Statement) -> None:
         if layer == "private":
             network.need_egress(az, share.id)
     info.node_groups.append(group.id)
+    if info.orchestrator == "ecs":
+        providers = ctx.get(info.component).attrs["capacity_providers"]
+        providers.append(f"{group.id} (managed scaling)")
 
 
 def _spread(ctx: Expansion, statement: Statement, network: Network) -> tuple[str, ...]:
