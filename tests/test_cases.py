@@ -29,8 +29,9 @@ import pytest
 from archdsl.compiler import compile_file
 from archdsl.model import Model
 
-CASES_FILE = Path("/work/shared/cases/public_cases.jsonl")
 DESIGNS = Path(__file__).resolve().parent / "cases"
+#: The public case file sits in the shared folder next to the checkout.
+CASES_FILE = DESIGNS.parents[2] / "shared" / "cases" / "public_cases.jsonl"
 
 AZS2 = ("us-east-1a", "us-east-1b")
 AZS3 = (*AZS2, "us-east-1c")
