@@ -34,8 +34,10 @@ SCHEMA_VERSION = 1
 #: Connection kinds. Traffic kinds carry requests or data. An
 #: ``association`` carries no traffic: it links a component to what it
 #: configures, such as a WAF to a distribution or a DNS record to its target.
+#: ``monitoring`` carries telemetry to a service that watches rather than
+#: serves: logs, metrics, traces, audit events, findings, mirrored packets.
 TRAFFIC_KINDS = ("sync", "async", "data", "event", "replication", "egress")
-CONNECTION_KINDS = (*TRAFFIC_KINDS, "association")
+CONNECTION_KINDS = (*TRAFFIC_KINDS, "association", "monitoring")
 
 
 @dataclass

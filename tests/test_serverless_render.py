@@ -198,4 +198,4 @@ def test_priority_edges_show_drain_order(dot_available):
 
 def test_queue_depth_scaling_in_asg_box(dot_available):
     graph = example_graph("priority-queues", dot_available)
-    assert "workers ASG, scales on queue depth" in graph.clusters
+    assert "workers ASG (over 2 AZs), scales on queue depth" in graph.clusters

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 from archdsl.errors import Diagnostic, DiagnosticBag, Severity
 from archdsl.expand import (  # noqa: F401  (register handlers)
+    containers,
     databases,
+    delivery,
     edge,
+    inspection,
+    lake,
+    operations,
+    services,
+    streaming,
     tiers,
     waivers,
+    warehouse,
 )
 from archdsl.expand.context import HANDLERS, Expansion, ExpansionAborted
+from archdsl.expand.crosscutting import apply_design_wide
 from archdsl.expand.edge import add_private_zone, build_entry
 from archdsl.expand.flows import connect_flows
+from archdsl.expand.links import resolve_late_links, resolve_links
 from archdsl.expand.network import build_network, settle_vpc_groups
+from archdsl.expand.security import add_default_trail
 from archdsl.expand.security_groups import derive_security_groups
 from archdsl.expand.serverless import (
     apply_consumer_defaults,
@@ -45,6 +56,7 @@ RESERVED_NAMES = frozenset(
         "subnet",
         "vpce",
         "logs",
+        "cloudtrail",
     }
 )
 
@@ -52,12 +64,16 @@ RESERVED_NAMES = frozenset(
 SECTIONS = ("entry", "network", "units")
 
 PASSES = (
+    resolve_links,
     build_network,
+    add_default_trail,
     build_entry,
     connect_flows,
     add_private_zone,
     wire_events,
     apply_consumer_defaults,
+    resolve_late_links,
+    apply_design_wide,
     derive_security_groups,
     warn_unreachable,
     attach_waivers,

@@ -186,26 +186,24 @@ def _warn_across_vpcs(
 
 
 def _vpcs(ctx: Expansion, component_ids: list[str]) -> set[str]:
-    return {ctx.get(c).placement.vpc for c in component_ids if ctx.get(c).placement.vpc}
+    return {ctx.get(c).placement.vpc or "" for c in component_ids} - {""}
 
 
 def _connected_by_transit(ctx: Expansion, vpcs: set[str]) -> bool:
-    attached = {
-        ctx.get(c.source).placement.vpc
-        for c in ctx.model.connections
-        if ctx.get(c.target).kind == "ec2.transit-gateway"
-    } | {
-        c.attrs.get("vpc")
-        for c in ctx.model.components.values()
-        if c.kind in ("ec2.transit-gateway-attachment", "ec2.vpc-peering")
-    }
+    attached: set[str] = set()
+    for connection in ctx.model.connections:
+        if ctx.get(connection.target).kind == "ec2.transit-gateway":
+            attached.add(ctx.get(connection.source).placement.vpc or "")
+    for component in ctx.model.components.values():
+        if component.kind in ("ec2.transit-gateway-attachment", "ec2.vpc-peering"):
+            attached.add(component.attrs.get("vpc") or "")
     return vpcs <= attached
 
 
 def resolve_units(
     ctx: Expansion, statement: Statement | FlowStatement, endpoint: Endpoint
 ) -> list[Unit]:
-    """Find the units a flow endpoint names, innermost block first.
+    """Find the units that a name in ``statement`` refers to, innermost block first.
 
     A name that matches no unit in the flow's own namespace or an enclosing
     one is matched against every cell copy: ``api`` or ``shard.api`` then

@@ -9,7 +9,10 @@ into sixteen equal blocks, which keeps the address plan easy to read:
 * public subnets (load balancers, NAT gateways): block 0, one /+8 per AZ;
 * private subnets (servers): blocks 1-6, one whole block per AZ;
 * data subnets (databases, caches; no route to the internet): block 8,
-  one /+8 per AZ.
+  one /+8 per AZ;
+* inspection subnets (firewall endpoints, Gateway Load Balancer endpoints
+  and appliances): block 9, one /+8 per AZ;
+* transit subnets (Transit Gateway attachments): block 10, one /+8 per AZ.
 
 For the default 10.0.0.0/16 that is 10.0.0.0/24 and 10.0.1.0/24 public,
 10.0.16.0/20 and 10.0.32.0/20 private, 10.0.128.0/24 and 10.0.129.0/24 data.
@@ -27,7 +30,10 @@ from archdsl.language import FlowStatement, Statement
 from archdsl.model import Placement
 from archdsl.source import Span
 
-LAYERS = ("public", "private", "data")
+LAYERS = ("public", "private", "data", "inspection", "transit")
+
+#: Block of the sixteen that each layer cut into one /+8 per AZ takes.
+_SMALL_LAYER_BLOCKS = {"public": 0, "data": 8, "inspection": 9, "transit": 10}
 
 _LAYER_REASONS = {
     "public": "public subnet: only the internet-facing load balancers and NAT "
@@ -35,6 +41,10 @@ _LAYER_REASONS = {
     "private": "private subnet for servers: no public IPs, outbound traffic "
     "through the NAT gateway",
     "data": "isolated subnet for data stores: no route to or from the internet",
+    "inspection": "inspection subnet: firewall or Gateway Load Balancer endpoints "
+    "and appliances that traffic is routed through",
+    "transit": "small subnet that holds only the Transit Gateway attachment's "
+    "network interfaces",
 }
 
 
@@ -51,6 +61,12 @@ class Network:
     requested: dict[str, set[str]] = field(default_factory=dict)
     #: Components that need outbound internet access, by AZ.
     egress_sources: dict[str, list[str]] = field(default_factory=dict)
+    #: Default routes that statements set, by (layer, AZ): a transit subnet
+    #: routes to the firewall endpoint in its AZ, for example.
+    routes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Component that carries this VPC's outbound traffic in place of NAT
+    #: gateways, such as the transit gateway towards an inspection VPC.
+    egress_via: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -106,7 +122,7 @@ class Network:
         blocks = list(vpc.subnets(new_prefix=vpc.prefixlen + 4))
         if layer == "private":
             return str(blocks[1 + index])
-        block = blocks[0] if layer == "public" else blocks[8]
+        block = blocks[_SMALL_LAYER_BLOCKS[layer]]
         return str(list(block.subnets(new_prefix=vpc.prefixlen + 8))[index])
 
 
@@ -186,7 +202,7 @@ def build_network(ctx: Expansion) -> None:
     for network in networks(ctx).values():
         if not network.needed:
             continue
-        if network.egress_azs and nat_mode != "none":
+        if network.egress_azs and nat_mode != "none" and not network.egress_via:
             network.subnets(
                 "public", network.azs if nat_mode == "per_az" else network.azs[:1]
             )
@@ -261,10 +277,14 @@ def _add_subnets(ctx: Expansion, network: Network) -> None:
 
 
 def _default_route(ctx: Expansion, network: Network, layer: str, az: str) -> str | None:
+    if (layer, az) in network.routes:
+        return network.routes[(layer, az)]
     if layer == "public":
         return network.igw_id
-    if layer == "data":
+    if layer in ("data", "transit"):
         return None
+    if network.egress_via and network.egress_azs:
+        return network.egress_via
     mode = ctx.design.settings["nat"]
     if mode == "none" or not network.egress_azs:
         return None
@@ -285,6 +305,9 @@ def _add_internet_gateway(ctx: Expansion, network: Network) -> None:
 
 
 def _add_nat_gateways(ctx: Expansion, network: Network, mode: str) -> None:
+    if network.egress_via:
+        _route_egress_via(ctx, network)
+        return
     if not network.egress_azs or mode == "none":
         return
     azs = network.azs if mode == "per_az" else network.azs[:1]
@@ -328,6 +351,20 @@ def _add_nat_gateways(ctx: Expansion, network: Network, mode: str) -> None:
             reason="NAT gateways send outbound traffic through the internet gateway",
             span=network.span,
         )
+
+
+def _route_egress_via(ctx: Expansion, network: Network) -> None:
+    assert network.egress_via is not None
+    for az in network.azs:
+        for source in network.egress_sources.get(az, ()):
+            ctx.connect(
+                source,
+                network.egress_via,
+                "egress",
+                reason="outbound traffic from a private subnet follows the default "
+                "route to the transit gateway",
+                span=ctx.get(source).span,
+            )
 
 
 def _add_s3_endpoint(ctx: Expansion, network: Network) -> None:

@@ -40,7 +40,7 @@ def expand_tier(ctx: Expansion, statement: Statement) -> None:
     port = statement.get("port", 80 if internet_facing else 8080)
     subnets = network.subnets(layer, azs)
 
-    instances_sg = _security_group(
+    instances_sg = add_security_group(
         ctx, statement, network, f"{statement.name}.sg", "servers"
     )
     if statement.get("compute", "asg") == "asg":
@@ -89,7 +89,7 @@ def _tier_azs(
     return network.azs[:count]
 
 
-def _security_group(
+def add_security_group(
     ctx: Expansion, statement: Statement, network: Network, sg_id: str, what: str
 ) -> str:
     ctx.add(
@@ -336,7 +336,7 @@ def _load_balancer(
     subnets = network.subnets(layer, azs)
     kind = "elbv2.alb" if balancer == "alb" else "elbv2.nlb"
     scheme = "internal" if internal else "internet-facing"
-    lb_sg = _security_group(
+    lb_sg = add_security_group(
         ctx, statement, network, f"{name}.{balancer}.sg", "load balancer"
     )
     lb = ctx.add(
@@ -378,7 +378,7 @@ def _load_balancer(
         )
     if internal:
         lb.attrs["dns_name"] = f"{name.replace('.', '-')}.internal.{ctx.design.domain}"
-    _listeners(ctx, statement, lb, balancer, internal, tls, port)
+    add_listeners(ctx, statement, lb, balancer, internal, tls, port)
     health_path = statement.get("health_check", "/health")
     target_group = ctx.add(
         f"{name}.target-group",
@@ -420,7 +420,7 @@ def _load_balancer(
     unit.attrs["balancer_security_group"] = lb_sg
 
 
-def _listeners(
+def add_listeners(
     ctx: Expansion,
     statement: Statement,
     lb: Component,

@@ -291,10 +291,12 @@ FLOW = StatementSpec(
         ),
         OptionSpec(
             "auth",
-            Choice(("none", "cognito", "jwt", "lambda", "iam")),
-            "On a flow out of an `api`, the route's authorization; `none` leaves "
-            "the route open.",
-            "the API's auth",
+            Choice(("none", "iam", "mtls", "jwt", "cognito", "lambda")),
+            "How the target authenticates the caller: IAM (SigV4), mutual TLS with "
+            "certificates from the design's private CA, or a JWT. On a flow out of "
+            "an `api` it sets the route's authorizer (`cognito`, `jwt`, `lambda`, "
+            "`iam`), and `none` leaves the route open.",
+            "the API's auth on a route, else none",
         ),
     ),
     label=True,

@@ -28,6 +28,19 @@ REFERENCE_DESIGNS = (
     "broker mq rabbitmq\ntier workers behind none\n"
     "app -> shop -> place ~> jobs ~> workers\nplace ~> events ~> audit\n"
     "items ~> audit\nplace -> items\napp ~> mq ~> workers\n",
+    "design ref3 azs=3\ncluster k eks\nnodegroup n on k\nfargate f on k\n"
+    "ecr img\nservice web on k image=img\nservice jobs on k namespace=f "
+    "behind none\npipeline p push=img deploy=[web]\nsecret s\nparam c secure\n"
+    "kms key\nca internal\ntrail audit\nguardduty\nsecurityhub\nmetrics\n"
+    "tracing\nalarm a on web\nkubecost on k\ncosts\nbudget b\n"
+    "encrypt all with kms key=key\ntls everywhere\nlogs retain=30d\n",
+    "design ref4\ncluster e ecs\nservice api on e behind nlb passthrough\n"
+    "stream s kinesis\nstream m msk\nfirehose f\nlake l\ncatalog c\n"
+    "crawler cr\netl j\nathena q\nquicksight d\nwarehouse w spectrum\n"
+    "emr x\nflink live\nwebapp app\n"
+    "vpc inspect {\n  firewall fw\n}\nvpc sec {\n  gwlb g\n}\n"
+    "vpc spoke {\n  tier t ec2\n}\ntransit tgw attach=[spoke] inspect=fw "
+    "east_west=g\nmirror m2 from=[t] to=g\n",
 )
 
 
@@ -108,6 +121,10 @@ def defaults_block() -> str:
             )
         for component in model.components.values():
             for record in component.defaults:
+                if record.overridden:
+                    # The reference designs set some options; only the
+                    # values archdsl chose itself belong in this table.
+                    continue
                 seen.setdefault(
                     (component.kind, record.key),
                     (repr_value(record.value), record.reason, record.safety),
@@ -116,8 +133,11 @@ def defaults_block() -> str:
         "| component | setting | default | safety | why |",
         "|---|---|---|---|---|",
     ]
+    titles = [KINDS[kind].title for kind in {kind for kind, _ in seen} - {"design"}]
     for (kind, key), (value, reason, safety) in seen.items():
         kind_title = "design" if kind == "design" else KINDS[kind].title
+        if titles.count(kind_title) > 1:
+            kind_title = f"{KINDS[kind].service} {kind_title.lower()}"
         lines.append(
             f"| {_cell(kind_title)} | `{key}` | {_cell(value)} | {'yes' if safety else ''} "
             f"| {_cell(reason)} |"
@@ -132,6 +152,8 @@ def repr_value(value: object) -> str:
         return "off"
     if value is None:
         return "none"
+    if isinstance(value, tuple | list):
+        return ", ".join(f"`{item}`" for item in value)
     return f"`{value}`"
 
 

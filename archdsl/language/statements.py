@@ -4,4 +4,15 @@ Modules that add statements register their specs on import. This module
 imports them all, so :mod:`archdsl.language.spec` sees one registry.
 """
 
-from archdsl.language import checks, core, events, serverless, structure  # noqa: F401
+from archdsl.language import (  # noqa: F401
+    analytics,
+    checks,
+    containers,
+    core,
+    crosscutting,
+    events,
+    operations,
+    security,
+    serverless,
+    structure,
+)

@@ -54,9 +54,15 @@ class Int:
             raise ValueProblem(f"'{text}' is not a whole number", self.describe())
         number = int(text)
         if self.minimum is not None and number < self.minimum:
-            raise ValueProblem(f"{number} is below the minimum {self.minimum}")
+            raise ValueProblem(
+                f"{number} is below the minimum {self.minimum}",
+                f"use {self.describe()}",
+            )
         if self.maximum is not None and number > self.maximum:
-            raise ValueProblem(f"{number} is above the maximum {self.maximum}")
+            raise ValueProblem(
+                f"{number} is above the maximum {self.maximum}",
+                f"use {self.describe()}",
+            )
         return number
 
     def describe(self) -> str:
@@ -94,6 +100,7 @@ class Choice:
         if text not in self.values:
             raise ValueProblem(
                 f"'{text}' is not one of {', '.join(self.values)}",
+                f"use one of: {', '.join(self.values)}",
                 choices=self.values,
             )
         return text
@@ -153,11 +160,13 @@ class Duration:
         seconds = int(match.group(1)) * _DURATION_UNITS[match.group(2)]
         if seconds < self.minimum_seconds:
             raise ValueProblem(
-                f"{text} is shorter than the minimum {_human(self.minimum_seconds)}"
+                f"{text} is shorter than the minimum {_human(self.minimum_seconds)}",
+                self._range_hint(),
             )
         if self.maximum_seconds is not None and seconds > self.maximum_seconds:
             raise ValueProblem(
-                f"{text} is longer than the maximum {_human(self.maximum_seconds)}"
+                f"{text} is longer than the maximum {_human(self.maximum_seconds)}",
+                self._range_hint(),
             )
         return seconds
 
@@ -169,6 +178,14 @@ class Duration:
             )
             return f"a duration in days from `{low}d`{high}, e.g. `7d`"
         return "a duration: `90s`, `15m`, `12h`, `30d`"
+
+    def _range_hint(self) -> str:
+        if self.maximum_seconds is None:
+            return f"use {_human(self.minimum_seconds)} or longer"
+        return (
+            f"use a duration from {_human(self.minimum_seconds)} to "
+            f"{_human(self.maximum_seconds)}"
+        )
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,17 @@ from graphviz import nohtml
 
 from archdsl.catalog import KINDS
 from archdsl.model import Component, Connection, Model
+from archdsl.render.boxes import (
+    BOX_STYLES,
+    LOOKUP_KINDS,
+    cluster_box,
+    platform_detail,
+    scaling_group,
+    stage_box,
+    stage_ranks,
+    watcher_box,
+    watcher_rows,
+)
 from archdsl.render.cells import Badge, CellView
 from archdsl.render.serverless import edge_parts, node_detail
 
@@ -56,6 +67,7 @@ _CLUSTER_STYLES = {
     "asg": {"style": "dashed", "pencolor": "#D45B07", "bgcolor": "#FFFFFF"},
     "edge": {"style": "dashed", "pencolor": "#545B64", "bgcolor": "#FFFFFF"},
     "legend": {"style": "solid", "pencolor": "#AAB7B8", "bgcolor": "#FAFAFA"},
+    **BOX_STYLES,
 }
 
 #: Edge attributes of each connection kind, and its words in the legend.
@@ -73,6 +85,12 @@ EDGE_STYLES = {
         {"color": "#AAB7B8", "style": "dotted", "arrowhead": "none"},
         "attached to",
     ),
+    # Telemetry edges do not constrain the layout, so watchers stay apart
+    # from the request path.
+    "monitoring": (
+        {"color": "#DD344C", "style": "dotted", "constraint": "false"},
+        "telemetry: logs, metrics, findings",
+    ),
 }
 
 _PROTOCOL_NAMES = {
@@ -87,6 +105,10 @@ _PROTOCOL_NAMES = {
     "amqps": "AMQPS",
     "openwire-ssl": "OpenWire SSL",
     "wss": "WSS",
+    "kafka": "Kafka",
+    "redshift": "Redshift",
+    "geneve": "GENEVE",
+    "udp": "UDP",
 }
 
 _BADGE_STYLE = {
@@ -163,6 +185,8 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
         kinds = _draw_edges(model, nodes, stand_ins)
         if align_replicas:
             _align_replicas(model, nodes, diagram)
+        _order_stages(model, nodes, diagram)
+        _grid_watchers(model, nodes, diagram)
         _draw_legend(kinds)
     setcluster(None)
     return diagram.dot.source
@@ -171,9 +195,7 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
 def _drawn(component: Component) -> bool:
     if component.attrs.get("hidden_in_diagram"):
         return False
-    if component.attrs.get("shown_in_diagram"):
-        return True
-    return KINDS[component.kind].draw
+    return KINDS[component.kind].draw or bool(component.attrs.get("shown_in_diagram"))
 
 
 def _cluster_path(
@@ -189,11 +211,16 @@ def _cluster_path(
     kind = KINDS[component.kind]
     if kind.scope == "external":
         return ()
-    # A regional AWS WAF web ACL protects a load balancer or API in its region.
-    if kind.scope == "global" and component.attrs.get("scope") != "REGIONAL":
-        return (("edge", "Global edge", "edge"),)
     region = placement.region or model.design.region
+    watch = watcher_box(component, region)
+    # A regional AWS WAF web ACL protects a load balancer or API in its region.
+    regional_acl = component.attrs.get("scope") == "REGIONAL"
+    if kind.scope == "global" and watch is None and not regional_acl:
+        return (("edge", "Global edge", "edge"),)
     path = _group_path(region, placement.groups, view)
+    extra = watch or stage_box(component, "_".join((region, *placement.groups)))
+    if extra is not None:
+        return (*path, extra)
     if not placement.vpc:
         return tuple(path)
     vpc = model.components.get(placement.vpc)
@@ -201,6 +228,9 @@ def _cluster_path(
     name = placement.vpc.removesuffix("vpc").rstrip(".")
     label = f"VPC {name} {cidr}" if name else f"VPC {cidr}"
     path.append((f"vpc_{placement.vpc}", label.strip(), "vpc"))
+    cluster = cluster_box(model, component)
+    if cluster is not None:
+        return (*path, cluster)
     if len(placement.azs) != 1 or not placement.subnets:
         return tuple(path)
     az = placement.azs[0]
@@ -210,9 +240,11 @@ def _cluster_path(
         layer = subnet.attrs.get("layer", "private")
         label = f"{layer.capitalize()} subnet {subnet.attrs.get('cidr', '')}".strip()
         path.append((f"subnet_{subnet.id}", label, layer))
-    group_id = component.attrs.get("asg")
-    if group_id and group_id in model.components:
-        path.append((f"asg_{group_id}_{az}", _group_label(model, group_id), "asg"))
+    scaling_box = scaling_group(model, component)
+    if scaling_box is not None:
+        key, _, style = scaling_box
+        group_id = component.attrs.get("asg") or component.attrs.get("ecs_service") or ""
+        path.append((key, _group_label(model, group_id), style))
     return tuple(path)
 
 
@@ -229,11 +261,14 @@ def _group_path(
 
 
 def _group_label(model: Model, group_id: str) -> str:
+    """Label a scaling group's box in one AZ so it reads as one group over several."""
     group = model.components[group_id]
+    spans = len(group.placement.azs)
+    label = f"{group.name} (over {spans} AZs)" if spans > 1 else group.name
     scaling = group.attrs.get("scaling")
     if isinstance(scaling, dict) and scaling.get("signal") == "queue_depth":
-        return f"{group.name}, scales on queue depth"
-    return group.name
+        return f"{label}, scales on queue depth"
+    return label
 
 
 def _draw_nodes(model: Model) -> tuple[dict[str, Node], dict[str, str]]:
@@ -318,14 +353,23 @@ def _node_detail(component: Component) -> str:
             return f"{attrs.get('instance_type', '')}, min {attrs.get('min_in_az', 1)}"
         return attrs.get("instance_type", "")
     if component.kind in ("elbv2.alb", "elbv2.nlb"):
-        return attrs.get("scheme", "")
+        return _balancer_detail(attrs)
     if component.kind in ("rds.aurora-instance", "rds.instance"):
         return attrs.get("instance_class", "")
     if component.kind == "elasticache.node":
         return attrs.get("node_type", "")
     if component.kind == "wafv2.web-acl":
         return "managed rules + rate limit"
-    return node_detail(component)
+    return node_detail(component) or platform_detail(component)
+
+
+def _balancer_detail(attrs: dict) -> str:
+    scheme = attrs.get("scheme", "")
+    if attrs.get("tls_termination") == "target":
+        return f"{scheme}, TLS pass-through"
+    if attrs.get("mtls"):
+        return f"{scheme}, mTLS"
+    return scheme
 
 
 def _edge_label(model: Model, connection: Connection) -> str:
@@ -337,8 +381,12 @@ def _edge_label(model: Model, connection: Connection) -> str:
         text = _PROTOCOL_NAMES.get(connection.protocol, connection.protocol)
         if connection.port:
             text += f" :{connection.port}"
-        if connection.tls and connection.protocol not in ("https",):
+        if connection.attrs.get("auth") == "mtls":
+            text += " mTLS"
+        elif connection.tls and connection.protocol not in ("https",):
             text += " TLS"
+        if connection.attrs.get("auth") in ("iam", "jwt"):
+            text += f" ({connection.attrs['auth'].upper()} auth)"
         parts.append(text)
     elif connection.kind == "replication":
         parts.append("replication")
@@ -393,13 +441,7 @@ def _draw_edges(
         if connection.kind not in kinds:
             kinds.append(connection.kind)
         style, _ = EDGE_STYLES[connection.kind]
-        key = (
-            connection.flow or connection.source,
-            connection.kind,
-            connection.protocol,
-            connection.port,
-            connection.target if connection.flow is None else "",
-        )
+        key = _label_key(connection)
         label = ""
         if key not in labelled:
             labelled.add(key)
@@ -409,12 +451,59 @@ def _draw_edges(
                 label = ""
             written.add(fan_out)
         attrs = dict(style)
+        if model.components[connection.target].kind in LOOKUP_KINDS:
+            attrs["constraint"] = "false"
         (
             nodes[source]
             >> Edge(label=dot_text(label) if label else "", **attrs)
             >> (nodes[target])
         )
     return kinds
+
+
+def _order_stages(model: Model, nodes: dict[str, Node], diagram: Diagram) -> None:
+    """Draw each pipeline stage in one rank, and the stages left to right."""
+    previous: list[str] = []
+    for members in stage_ranks(model, set(nodes)):
+        with diagram.dot.subgraph() as rank:
+            rank.attr(rank="same")
+            for member in members:
+                rank.node(member)
+        if previous and _same_scope(model, previous[0], members[0]):
+            diagram.dot.edge(previous[0], members[0], style="invis", weight="4")
+        previous = members
+
+
+def _grid_watchers(model: Model, nodes: dict[str, Node], diagram: Diagram) -> None:
+    """Lay the watchers out in rows instead of one tall column.
+
+    Their telemetry edges do not constrain the layout, so without these
+    invisible edges Graphviz stacks every watcher in one rank.
+    """
+    for row in watcher_rows(model, set(nodes)):
+        for before, after in zip(row, row[1:], strict=False):
+            diagram.dot.edge(before, after, style="invis")
+
+
+def _same_scope(model: Model, first: str, second: str) -> bool:
+    a, b = model.components[first].placement, model.components[second].placement
+    return (a.region, a.groups) == (b.region, b.groups)
+
+
+def _label_key(connection: Connection) -> tuple:
+    """Return what edges that share one label have in common.
+
+    Hops of one flow share a label; so do telemetry edges into one watcher.
+    """
+    if connection.kind == "monitoring":
+        return (connection.target, connection.kind, connection.label)
+    return (
+        connection.flow or connection.source,
+        connection.kind,
+        connection.protocol,
+        connection.port,
+        connection.target if connection.flow is None else "",
+    )
 
 
 def _align_replicas(model: Model, nodes: dict[str, Node], diagram: Diagram) -> None:
@@ -460,4 +549,5 @@ def _draw_legend(kinds: list[str]) -> None:
                 height="0.05",
                 fixedsize="true",
             )
-            start >> Edge(label=dot_text(words), **style) >> end
+            legend_style = {k: v for k, v in style.items() if k != "constraint"}
+            start >> Edge(label=dot_text(words), **legend_style) >> end
