@@ -113,7 +113,7 @@ class DiagnosticBag:
     def raise_if_errors(self, sources: SourceSet | None) -> None:
         """Raise DesignError with the errors; warnings wait for a clean run."""
         if self.has_errors:
-            errors = [d for d in self.items if d.is_error]
+            errors = list(dict.fromkeys(d for d in self.items if d.is_error))
             raise DesignError(sorted_diagnostics(errors), sources)
 
 

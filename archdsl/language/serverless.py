@@ -135,6 +135,14 @@ API = StatementSpec(
             "Reachable only through an interface VPC endpoint (REST APIs only).",
             "off",
         ),
+        OptionSpec(
+            "backend_cert",
+            Bool(),
+            "API Gateway presents a client certificate it generates to HTTP "
+            "backends, which verify that requests come from the API (REST APIs "
+            "only).",
+            "off",
+        ),
     ),
     label=True,
     section=SECTION,

@@ -243,7 +243,9 @@ def _cluster_path(
     scaling_box = scaling_group(model, component)
     if scaling_box is not None:
         key, _, style = scaling_box
-        group_id = component.attrs.get("asg") or component.attrs.get("ecs_service") or ""
+        group_id = (
+            component.attrs.get("asg") or component.attrs.get("ecs_service") or ""
+        )
         path.append((key, _group_label(model, group_id), style))
     return tuple(path)
 
@@ -387,6 +389,9 @@ def _edge_label(model: Model, connection: Connection) -> str:
             text += " TLS"
         if connection.attrs.get("auth") in ("iam", "jwt"):
             text += f" ({connection.attrs['auth'].upper()} auth)"
+        source = model.components[connection.source]
+        if source.attrs.get("backend_certificate") and connection.kind == "sync":
+            text += "\nclient certificate"
         parts.append(text)
     elif connection.kind == "replication":
         parts.append("replication")

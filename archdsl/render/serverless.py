@@ -39,10 +39,13 @@ def _table(attrs: dict) -> str:
     return keys + (f", {indexes} GSI" if indexes else "")
 
 
+_AUTH_NAMES = {"jwt": "JWT", "iam": "IAM", "cognito": "Cognito", "lambda": "Lambda"}
+
+
 def _api(attrs: dict) -> str:
     auth = attrs.get("authorizer")
     return f"{attrs.get('type', '').upper()} API, " + (
-        f"{auth.upper()} auth" if auth else "no auth"
+        f"{_AUTH_NAMES.get(auth, auth)} auth" if auth else "no auth"
     )
 
 

@@ -56,6 +56,7 @@ def expand_api(ctx: Expansion, statement: Statement) -> None:
     )
     if api_type == "rest":
         api.attrs["endpoint_type"] = "REGIONAL" if public else "PRIVATE"
+        api.attrs["backend_certificate"] = bool(statement.get("backend_cert", False))
     _authorizer(ctx, statement, api, api_type)
     _throttling(ctx, statement, api)
     _access_logs(ctx, statement, api)
@@ -69,6 +70,10 @@ def _check_rest_only(ctx: Expansion, statement: Statement, api_type: str) -> Non
     for option, why in (
         ("waf", "AWS WAF attaches to REST APIs, not to HTTP or WebSocket APIs"),
         ("private", "private endpoints exist for REST APIs only"),
+        (
+            "backend_cert",
+            "API Gateway generates client certificates for REST APIs only",
+        ),
     ):
         if statement.written(option) and statement.get(option):
             ctx.error(
