@@ -30,7 +30,7 @@ def test_public_api_takes_jwts_from_the_user_pool(auth):
     assert authorizer.attrs["audience"] == "web-client"
 
 
-def test_partner_api_caches_the_lambda_authorizer_for_five_minutes(auth):
+def test_lambda_authorizer_cache_ttl(auth):
     authorizer = auth.component("partner-api.authorizer")
     assert authorizer.attrs["decided_by"] == "check-key"
     assert authorizer.attrs["cache_ttl_seconds"] == 300
@@ -79,7 +79,7 @@ def test_alb_ends_tls_and_nlb_passes_it_through(crypto):
     assert crypto.component("payments.nlb").attrs["tls_termination"] == "target"
 
 
-def test_ledger_accepts_only_mutual_tls_from_the_private_ca(crypto):
+def test_ledger_requires_mtls(crypto):
     assert crypto.component("ledger.alb").attrs["mtls"] is True
     hops = [c for c in crypto.connections if c.flow == "payments->ledger"]
     assert hops
