@@ -194,6 +194,8 @@ class Flow:
     span: Span
     label: str | None = None
     hops: list[str] = field(default_factory=list)
+    #: Options the author wrote on the flow (``tls``, ``port``, ``auth``, ...).
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -204,6 +206,8 @@ class Flow:
         }
         if self.label is not None:
             data["label"] = self.label
+        if self.settings:
+            data["settings"] = {k: _jsonable(v) for k, v in self.settings.items()}
         data["hops"] = list(self.hops)
         data["source_location"] = self.span.to_json()
         return data

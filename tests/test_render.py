@@ -132,8 +132,9 @@ def test_layout_keeps_az_order_and_edge_labels(model, dot_available):
         nearest = min(
             ((x - label_x) ** 2 + (y - label_y) ** 2) ** 0.5 for x, y in curve
         )
-        # The label's centre lies within half an inch of its own edge.
-        assert nearest < 0.5, line
+        # The label's centre lies within an inch of its own edge; a detached
+        # label (orthogonal routing) lands several inches away.
+        assert nearest < 1.0, line
 
 
 def bezier_samples(points, steps=20):

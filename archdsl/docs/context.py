@@ -267,6 +267,19 @@ def defaults_section(model: Model) -> dict[str, Any]:
             written.append({**row, "set_to": _value_text(record.overridden_by)})
         elif not record.overridden:
             chosen.append(row)
+    for flow in model.flows:
+        if flow.settings.get("tls") is False:
+            weakened.append(
+                {
+                    "component": f"flow {flow.id}",
+                    "setting": "tls",
+                    "value": "on where the target supports it",
+                    "set_to": "off",
+                    "where": str(flow.span),
+                    "reason": "TLS keeps credentials and data unreadable on the network",
+                    "safety": True,
+                }
+            )
     return {"chosen": chosen, "written": written, "weakened": weakened}
 
 
@@ -347,10 +360,16 @@ def _name_of(model: Model, component_id: str) -> str:
 
 def security_section(model: Model, check: CheckResult) -> dict[str, Any]:
     components = list(model.components.values())
+    from_internet = {
+        c.target
+        for c in model.connections
+        if model.components[c.source].kind == "external.internet"
+        and c.kind != "association"
+    }
     exposed = [
         {"component": c.id, "service": c.service, "why": c.reason}
         for c in components
-        if c.attrs.get("public") and c.kind != "ec2.subnet"
+        if c.kind != "ec2.subnet" and (c.attrs.get("public") or c.id in from_internet)
     ]
     at_rest = [
         {

@@ -264,10 +264,19 @@ def _exposure(model: Model) -> dict[str, Any]:
         ]
         lines.append(f"{acl.id} (AWS WAF) filters requests to {', '.join(protected)}.")
     groups = [c for c in model.components.values() if c.kind == "ec2.security-group"]
+    open_groups = [
+        g.id
+        for g in groups
+        if any(rule.get("source") == "0.0.0.0/0" for rule in g.attrs.get("ingress", ()))
+    ]
     if groups:
         lines.append(
             f"{len(groups)} security groups admit only the ports that the flows "
-            "use, each from the group of the tier that sends the traffic."
+            "use, from the groups or address ranges that send the traffic."
+        )
+    if open_groups:
+        lines.append(
+            "Open to the whole internet (0.0.0.0/0): " + ", ".join(open_groups) + "."
         )
     private = [
         c

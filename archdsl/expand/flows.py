@@ -99,6 +99,7 @@ def _connect_units(
         statement.span,
         statement.label,
     )
+    flow.settings = {key: setting.value for key, setting in statement.settings.items()}
     ctx.model.flows.append(flow)
     written[flow_id] = flow
     protocol = statement.get("protocol", target_unit.protocol)

@@ -197,7 +197,13 @@ def _check_overlap(
             )
 
 
+#: VPCs an account may create per region before asking AWS for more
+#: (Amazon VPC quotas, default value).
+VPC_QUOTA = 5
+
+
 def build_network(ctx: Expansion) -> None:
+    _warn_vpc_quota(ctx)
     nat_mode = ctx.design.settings["nat"]
     for network in networks(ctx).values():
         if not network.needed:
@@ -212,6 +218,21 @@ def build_network(ctx: Expansion) -> None:
             _add_internet_gateway(ctx, network)
         _add_nat_gateways(ctx, network, nat_mode)
         _add_s3_endpoint(ctx, network)
+
+
+def _warn_vpc_quota(ctx: Expansion) -> None:
+    per_region: dict[str, list[Network]] = {}
+    for network in networks(ctx).values():
+        if network.needed:
+            per_region.setdefault(network.region, []).append(network)
+    for region, members in per_region.items():
+        if len(members) > VPC_QUOTA:
+            ctx.warning(
+                f"the design needs {len(members)} VPCs in {region}; an account may "
+                f"create {VPC_QUOTA} per region before AWS raises the quota",
+                members[VPC_QUOTA].span,
+                "request a higher 'VPCs per Region' quota, or give cells vpc=off",
+            )
 
 
 def _add_vpc(ctx: Expansion, network: Network) -> None:

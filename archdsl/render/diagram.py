@@ -393,8 +393,6 @@ def _edge_label(model: Model, connection: Connection) -> str:
         if source.attrs.get("backend_certificate") and connection.kind == "sync":
             text += "\nclient certificate"
         parts.append(text)
-    elif connection.kind == "replication":
-        parts.append("replication")
     return "\n".join(parts)
 
 
@@ -457,6 +455,11 @@ def _draw_edges(
             written.add(fan_out)
         attrs = dict(style)
         if model.components[connection.target].kind in LOOKUP_KINDS:
+            attrs["constraint"] = "false"
+        if model.components[connection.source].kind == "route53.hosted-zone":
+            # DNS records point at the entry points without pulling the zone
+            # onto the request path, so users' requests are not drawn
+            # through the Route 53 icon.
             attrs["constraint"] = "false"
         (
             nodes[source]
