@@ -13,7 +13,7 @@ from pathlib import Path
 
 from archdsl.errors import UsageError
 from archdsl.model import Model
-from archdsl.render.graphviz import LayoutError
+from archdsl.render.graphviz import DotPool, LayoutError
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +60,11 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
     return _DOT_HEADER + build(model, align_replicas=align_replicas)
 
 
-def render(model: Model, fmt: str) -> bytes:
-    """Return the diagram of ``model`` in ``fmt`` as bytes."""
+def render(model: Model, fmt: str, *, pool: DotPool | None = None) -> bytes:
+    """Return the diagram of ``model`` in ``fmt`` as bytes.
+
+    ``pool`` hands out ``dot`` processes started ahead of time (watch mode).
+    """
     from archdsl.render.diagram import icons_root
     from archdsl.render.graphviz import run_dot
     from archdsl.render.svg import embed_images
@@ -71,13 +74,14 @@ def render(model: Model, fmt: str) -> bytes:
         return source.encode("utf-8")
     logger.info("laying out %d components with Graphviz", len(model.components))
     try:
-        output = run_dot(source, fmt, icons_root())
+        output = run_dot(source, fmt, icons_root(), pool=pool)
     except LayoutError as error:
         # Graphviz 2.43 fails ("trouble in init_rank") on some designs with
         # many clusters when nodes in different clusters share a rank. The
         # picture without that alignment is still correct.
         logger.warning("laying out again without aligning replicas: %s", error)
-        output = run_dot(build_dot(model, align_replicas=False), fmt, icons_root())
+        unaligned = build_dot(model, align_replicas=False)
+        output = run_dot(unaligned, fmt, icons_root(), pool=pool)
     if fmt == "svg":
         output = embed_images(output, icons_root())
     return output

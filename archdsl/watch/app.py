@@ -14,6 +14,7 @@ from pathlib import Path
 
 from archdsl.errors import UsageError
 from archdsl.render import format_for
+from archdsl.render.graphviz import DotPool
 from archdsl.watch.checklist import ChecklistHook, find_checklist_hook
 from archdsl.watch.pipeline import Output, Pipeline, RenderResult
 from archdsl.watch.server import PreviewServer, PreviewState
@@ -97,6 +98,7 @@ def run_watch(
         preview=options.serve,
         checklist_hook=checklist_hook or find_checklist_hook(),
         docs_folder=options.docs,
+        dot_pool=DotPool(),
     )
     session = WatchSession(pipeline, poll=options.poll)
     session.listeners.append(TerminalReport(design, echo))

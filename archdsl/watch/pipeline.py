@@ -18,6 +18,7 @@ from archdsl.errors import ArchdslError, DesignError, format_diagnostics
 from archdsl.model import Model
 from archdsl.output import write_atomic
 from archdsl.render import render
+from archdsl.render.graphviz import DotPool
 from archdsl.source import SourceSet
 from archdsl.watch.checklist import Checklist, ChecklistHook
 
@@ -74,6 +75,8 @@ class Pipeline:
     watched_files_hook: WatchedFilesHook = watched_files
     #: Folder of the design document to rewrite on each good save, if any.
     docs_folder: Path | None = None
+    #: ``dot`` processes started ahead of time; None starts one per render.
+    dot_pool: DotPool | None = None
     _last_watched: frozenset[Path] = field(default=frozenset(), init=False)
 
     def run(
@@ -162,7 +165,7 @@ class Pipeline:
                 break
             # NOTE: a running Graphviz process is not killed when a newer save
             # arrives. Its output is dropped once it finishes.
-            images[fmt] = render(model, fmt)
+            images[fmt] = render(model, fmt, pool=self.dot_pool)
         return images
 
     def _write_outputs(self, images: dict[str, bytes], result: RenderResult) -> None:

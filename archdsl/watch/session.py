@@ -114,6 +114,8 @@ class WatchSession:
             self._worker.join(timeout)
         if self._worker.is_alive():
             logger.warning("a render is still running; stopping without it")
+        if self.pipeline.dot_pool is not None:
+            self.pipeline.dot_pool.close()
 
     def _note_change(self, path: str) -> None:
         with self._condition:
