@@ -351,21 +351,15 @@ def cold_start(runs: int) -> list[str]:
     python = median_ms(lambda: run([sys.executable, "-c", "pass"]), runs)
     expand = median_ms(lambda: run([ARCHDSL, "expand", design]), runs)
     check = median_ms(lambda: run([ARCHDSL, "check", design]), runs)
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['archdsl', 'check', {design!r}]\n"
+        "try:\n    runpy.run_module('archdsl', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('diagrams', 'graphviz') if m in sys.modules))\n"
+    )
     loaded = (
-        run(
-            [
-                sys.executable,
-                "-c",
-                "import sys, runpy; sys.argv=['archdsl','check',%r]\n"
-                "try:\n    runpy.run_module('archdsl', run_name='__main__')\n"
-                "except SystemExit:\n    pass\n"
-                "print(sorted(m for m in ('diagrams','graphviz','jinja2') if m in sys.modules))"
-                % design,
-            ],
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+        run([sys.executable, "-c", probe], text=True).stdout.strip().splitlines()[-1]
     )
     return [
         "| command, three-tier example | median | over python -c pass |",
