@@ -341,6 +341,13 @@ class Model:
     units: dict[str, Unit] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
+    _indexed: int = field(default=-1, repr=False, compare=False)
+    _by_source: dict[str, list[Connection]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _by_target: dict[str, list[Connection]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def component(self, component_id: str) -> Component:
         return self.components[component_id]
@@ -349,10 +356,28 @@ class Model:
         return [c for c in self.components.values() if c.kind in kinds]
 
     def outgoing(self, component_id: str) -> list[Connection]:
-        return [c for c in self.connections if c.source == component_id]
+        return list(self._adjacency()[0].get(component_id, ()))
 
     def incoming(self, component_id: str) -> list[Connection]:
-        return [c for c in self.connections if c.target == component_id]
+        return list(self._adjacency()[1].get(component_id, ()))
+
+    def _adjacency(
+        self,
+    ) -> tuple[dict[str, list[Connection]], dict[str, list[Connection]]]:
+        """Index connections by source and by target, rebuilt when the list grows.
+
+        Expansion only ever appends connections, so a changed length is a
+        complete test for a stale index.
+        """
+        if self._indexed != len(self.connections):
+            by_source: dict[str, list[Connection]] = {}
+            by_target: dict[str, list[Connection]] = {}
+            for connection in self.connections:
+                by_source.setdefault(connection.source, []).append(connection)
+                by_target.setdefault(connection.target, []).append(connection)
+            self._by_source, self._by_target = by_source, by_target
+            self._indexed = len(self.connections)
+        return self._by_source, self._by_target
 
     def weakened_defaults(self) -> list[tuple[Component, Default]]:
         return [

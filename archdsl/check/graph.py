@@ -32,7 +32,9 @@ class RequestGraph:
         for source, target in edges:
             successors.setdefault(source, set()).add(target)
             successors.setdefault(target, set())
-        self.successors = {node: sorted(ts) for node, ts in successors.items()}
+        # Sets, not sorted lists: reachability needs no order, and only the
+        # shortest path sorts, at the nodes it visits.
+        self.successors = successors
 
     @classmethod
     def of(cls, model: Model) -> RequestGraph:
@@ -44,7 +46,7 @@ class RequestGraph:
     def reachable(self, starts: Iterable[str], blocked: frozenset[str] = frozenset()):
         """Return the nodes reachable from ``starts`` without entering ``blocked``."""
         seen = {s for s in starts if s in self.successors and s not in blocked}
-        queue = deque(sorted(seen))
+        queue = deque(seen)
         while queue:
             for target in self.successors[queue.popleft()]:
                 if target not in seen and target not in blocked:
@@ -64,7 +66,7 @@ class RequestGraph:
             node = queue.popleft()
             if node == goal:
                 return _unwind(parents, goal)
-            for target in self.successors[node]:
+            for target in sorted(self.successors[node]):
                 if target not in parents and target not in blocked:
                     parents[target] = node
                     queue.append(target)

@@ -19,6 +19,9 @@ from archdsl.model import Component, Model
 
 SCENARIO_KINDS = ("az-loss", "region-loss")
 
+#: Entry points reported one by one in a simulation; more are grouped.
+MAX_ENTRIES_LISTED = 20
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -65,12 +68,10 @@ class SimulationResult:
 
     def cut_stores(self) -> list[str]:
         """Return the store units that no entry point reaches any more."""
-        stores = sorted({r.store for r in self.reach})
-        return [
-            s
-            for s in stores
-            if not any(r.reachable for r in self.reach if r.store == s)
-        ]
+        reached: dict[str, bool] = {}
+        for record in self.reach:
+            reached[record.store] = reached.get(record.store, False) or record.reachable
+        return sorted(store for store, ok in reached.items() if not ok)
 
     @property
     def outage(self) -> bool:
@@ -156,13 +157,21 @@ def _reach(
         edges.append((connection.source, target))
     graph = RequestGraph(edges)
     blocked = frozenset(lost)
-    for entry in entries:
-        reached = graph.reachable([entry], blocked)
+    # One row per entry point and store reads well for a handful of entry
+    # points; beyond that the rows grow as entries times stores, so the
+    # entry points are taken together.
+    groups = (
+        [([entry], entry) for entry in entries]
+        if len(entries) <= MAX_ENTRIES_LISTED
+        else [(entries, f"any of {len(entries)} entry points")]
+    )
+    for starts, label in groups:
+        reached = graph.reachable(starts, blocked)
         for store in stores:
             serving = promoted.get(store, store)
             ok = serving in reached
             via = serving if ok else None
-            result.reach.append(Reach(entry, model.components[store].unit, ok, via))
+            result.reach.append(Reach(label, model.components[store].unit, ok, via))
 
 
 def _capacity(model: Model, lost: set[str], result: SimulationResult) -> None:
