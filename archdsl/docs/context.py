@@ -437,6 +437,7 @@ def _associated(model: Model, component_id: str) -> list[str]:
 
 def reliability_section(model: Model, inputs: DocumentInputs) -> dict[str, Any]:
     spread = []
+    regional = []
     for unit in model.units.values():
         zones = sorted(
             {
@@ -445,7 +446,10 @@ def reliability_section(model: Model, inputs: DocumentInputs) -> dict[str, Any]:
                 for az in model.components[cid].placement.azs
             }
         )
-        spread.append({"unit": unit.name, "keyword": unit.keyword, "azs": zones})
+        if zones:
+            spread.append({"unit": unit.name, "keyword": unit.keyword, "azs": zones})
+        else:
+            regional.append(unit.name)
     failover = [
         {
             "component": c.id,
@@ -461,6 +465,7 @@ def reliability_section(model: Model, inputs: DocumentInputs) -> dict[str, Any]:
     ]
     return {
         "spread": spread,
+        "regional": regional,
         "failover": failover,
         "spofs": spofs,
         "az_losses": [simulation_summary(s) for s in inputs.az_losses],

@@ -43,6 +43,15 @@ def _az_failure(model: Model, losses: list[SimulationResult]) -> dict[str, Any]:
     if not losses:
         return {"question": question, "answer": ["The design has no zonal components."]}
     result = losses[0]
+    if not result.lost:
+        return {
+            "question": question,
+            "answer": [
+                f"Nothing in the design is tied to one AZ: losing {result.scenario.target} "
+                "leaves every component running, because each service it uses runs "
+                "across the region's AZs."
+            ],
+        }
     lines = [
         f"Simulated: every component in {result.scenario.target} is lost "
         f"({len(result.lost)} components)."
@@ -199,7 +208,7 @@ def _bottleneck(model: Model, inputs) -> dict[str, Any]:
     graph = RequestGraph.of(model)
     entries = entry_points(model, graph)
     longest = _longest_sync_path(model, graph, entries)
-    if longest:
+    if len(longest) > 2:
         lines.append(
             "The longest synchronous path is "
             + " -> ".join(longest)
@@ -322,10 +331,10 @@ def _trade_offs(model: Model) -> list[str]:
             "requests still travel to the region, and cached content can be stale "
             "until its TTL expires."
         )
-    cells = sorted({g for c in model.components.values() for g in c.placement.groups})
-    if len(cells) > 1:
+    for stamp in model.design.cells:
         lines.append(
-            f"{len(cells)} isolated groups or cells limit a failure to a share of "
-            "users, at the cost of running every component once per copy."
+            f"{len(stamp.copies)} copies of cell {stamp.name} in {stamp.region} limit a "
+            "failure to the share of users each serves, at the cost of running "
+            "every component of the cell once per copy."
         )
     return lines
