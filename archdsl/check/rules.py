@@ -555,6 +555,21 @@ RULES: tuple[Rule, ...] = (
         "single_region",
     ),
     Rule(
+        "REL-REG-002",
+        REL,
+        M,
+        "Losing one region cuts off a data store",
+        "The design spans several regions, but simulating the loss of each "
+        "region in turn shows a store that no surviving entry point reaches: "
+        "its data lives only in the lost region, or every path to its "
+        "surviving copy starts there.",
+        "replicate the store into another region (regions=[...] on a table, or "
+        "a copy of the store in a region block) and give every region its own "
+        "entry point and path to it",
+        (REL10_BP01, REL13_BP02),
+        "region_loss_outage",
+    ),
+    Rule(
         "REL-NAT-001",
         REL,
         M,
