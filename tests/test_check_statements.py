@@ -135,6 +135,35 @@ def test_queue_consumers_need_no_balancer():
     assert of_rule(check("queue-consumers"), "PERF-LB-001") == []
 
 
+def test_shared_alb_balances_services():
+    # Both services take their requests from one ALB through target groups.
+    assert of_rule(check("shared-ingress"), "PERF-LB-001") == []
+
+
+def test_stream_consumers_need_failure_destination():
+    # A batch that keeps failing is retried until its records expire.
+    findings = of_rule(check("stream-consumers"), "REL-DLQ-001")
+    assert [f.components for f in findings] == [("on-change",), ("on-click",)]
+
+
+def test_stream_consumer_message_names_stream():
+    findings = of_rule(check("stream-consumers"), "REL-DLQ-001")
+    assert findings[0].message.startswith(
+        "function on-change reads records with no on-failure destination"
+    )
+
+
+def test_stream_consumers_have_bounded_concurrency():
+    # Lambda runs one batch per shard at a time, whatever the backlog.
+    assert of_rule(check("stream-consumers"), "REL-THR-002") == []
+
+
+def test_queue_consumer_needs_reserved_concurrency():
+    # Lambda adds concurrent batches while an SQS backlog grows.
+    findings = check_text("queue jobs\nfunction worker\njobs ~> worker\n")
+    assert [f.components for f in of_rule(findings, "REL-THR-002")] == [("worker",)]
+
+
 def test_derived_bucket_keeps_no_versions():
     # Thumbnails can be rebuilt from the originals, but the originals cannot.
     findings = of_rule(check("buckets"), "REL-BAK-003")
@@ -184,6 +213,15 @@ def test_public_servers_lack_waf():
     # A web ACL attaches to CloudFront, an ALB or an API, never to an instance.
     (finding,) = of_rule(check("public-instance"), "SEC-WAF-001")
     assert finding.components == ("bastion.1", "bastion.2")
+
+
+def test_amplify_app_is_an_entry_point():
+    # Amplify Hosting serves the app to browsers through its own CloudFront.
+    text = (
+        "webapp vote\nfirehose land\nlake data zones=[raw]\ncatalog meta\n"
+        "vote => land => data\n"
+    )
+    assert of_rule(check_text(text), "SEC-NET-001") == []
 
 
 def test_private_tier_behind_alb_has_tls():

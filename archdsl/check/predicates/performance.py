@@ -8,6 +8,7 @@ from archdsl.check.findings import Hit
 from archdsl.check.predicates.sizing import is_previous_generation, sized_components
 from archdsl.check.query import (
     ANALYTICS_READER_KINDS,
+    LOAD_BALANCER_KINDS,
     RELATIONAL_KINDS,
     is_compute,
     requests,
@@ -26,7 +27,7 @@ def servers_without_balancer(model: Model, rule: Rule) -> Iterator[Hit]:
         if len(receivers) < 2 or not all(is_compute(c) for c in receivers):
             continue
         if not any(_called(model, c.id) for c in receivers):
-            continue  # queue consumers poll for work; nothing addresses them
+            continue  # queue consumers poll, and a shared ALB balances them
         yield Hit(
             tuple(c.id for c in receivers),
             unit.span,
@@ -36,7 +37,11 @@ def servers_without_balancer(model: Model, rule: Rule) -> Iterator[Hit]:
 
 
 def _called(model: Model, component_id: str) -> bool:
-    return any(c.kind == "sync" for c in model.incoming(component_id))
+    """Return whether something other than a load balancer calls the component."""
+    return any(
+        c.kind == "sync" and model.components[c.source].kind not in LOAD_BALANCER_KINDS
+        for c in model.incoming(component_id)
+    )
 
 
 @predicate("database_without_cache")

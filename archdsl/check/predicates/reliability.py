@@ -9,7 +9,6 @@ from archdsl.check.graph import RequestGraph, entry_points, single_points
 from archdsl.check.query import (
     CHANNEL_KINDS,
     LOAD_BALANCER_KINDS,
-    MESSAGING_KINDS,
     design_azs,
     design_setting_span,
     failover_partner,
@@ -287,7 +286,10 @@ def consumer_without_dlq(model: Model, rule: Rule) -> Iterator[Hit]:
     for function in model.of_kind("lambda.function"):
         if function.attrs.get("dlq") or function.attrs.get("on_failure"):
             continue
-        if _invoked_asynchronously(model, function):
+        streams = _streams_read(model, function)
+        if streams:
+            yield _stream_without_destination(rule, function, streams)
+        elif _invoked_asynchronously(model, function):
             yield Hit(
                 (function.id,),
                 setting_span(function, "dlq"),
@@ -296,10 +298,44 @@ def consumer_without_dlq(model: Model, rule: Rule) -> Iterator[Hit]:
             )
 
 
+#: Sources whose consumers read shards through an event source mapping: a
+#: failed batch is retried until its records expire, unless an on-failure
+#: destination takes it.
+STREAM_KINDS = frozenset({"kinesis.stream", "dynamodb.table"})
+
+
+def _streams_read(model: Model, function: Component) -> list[str]:
+    return [
+        c.source
+        for c in model.incoming(function.id)
+        if c.kind in ("async", "event")
+        and model.components[c.source].kind in STREAM_KINDS
+    ]
+
+
+def _stream_without_destination(
+    rule: Rule, function: Component, streams: list[str]
+) -> Hit:
+    # NOTE: the function statement sets a dead-letter queue for asynchronous
+    # invocations only, and has no option for a stream's on-failure destination.
+    return Hit(
+        (function.id,),
+        function.span,
+        f"function {function.id} reads {', '.join(streams)} with no on-failure "
+        "destination, so a batch that keeps failing blocks its shard until the "
+        "records expire",
+        "add an on-failure destination (an SQS queue or SNS topic) to the event "
+        f"source mapping outside archdsl, and waive {rule.id} on "
+        f"{function.unit} saying where it is",
+    )
+
+
 def _invoked_asynchronously(model: Model, function: Component) -> bool:
     for connection in model.incoming(function.id):
         source = model.components[connection.source]
-        if connection.kind in ("async", "event") and source.kind not in CHANNEL_KINDS:
+        if connection.kind in ("async", "event") and source.kind not in (
+            CHANNEL_KINDS | STREAM_KINDS
+        ):
             return True
     return False
 
@@ -321,17 +357,17 @@ def consumer_without_concurrency_limit(model: Model, rule: Rule) -> Iterator[Hit
     for function in model.of_kind("lambda.function"):
         if function.attrs.get("reserved_concurrency") is not None:
             continue
-        feeds = [
-            model.components[c.source]
+        # Lambda scales an SQS consumer with the backlog. A stream consumer
+        # runs at most one batch per shard (times the parallelization
+        # factor), so its concurrency is bounded already.
+        if any(
+            model.components[c.source].kind == "sqs.queue"
             for c in model.incoming(function.id)
-            if model.components[c.source].kind in MESSAGING_KINDS
-        ]
-        if any(f.kind in CHANNEL_KINDS for f in feeds):
+        ):
             yield Hit(
                 (function.id,),
                 setting_span(function, "reserved_concurrency"),
-                f"function {function.id} drains a queue or stream with no "
-                "reserved concurrency",
+                f"function {function.id} drains a queue with no reserved concurrency",
             )
 
 

@@ -36,6 +36,7 @@ PUBLIC_KINDS = frozenset(
         "apigateway.http-api",
         "apigateway.websocket-api",
         "cognito.user-pool",
+        "amplify.app",
         "route53.hosted-zone",
         "ec2.subnet",
         "ec2.internet-gateway",
