@@ -504,11 +504,26 @@ _KINDS: tuple[Kind, ...] = (
         "vpc",
         "compute",
     ),
+    # Ingresses, Services, Deployments, ReplicaSets and HPAs are records
+    # that the EKS control plane keeps in several AZs. The pods and load
+    # balancers that carry their traffic have placements of their own.
     Kind(
-        "k8s.ingress", "Kubernetes", "Ingress", "k8s.network.Ingress", "vpc", "compute"
+        "k8s.ingress",
+        "Kubernetes",
+        "Ingress",
+        "k8s.network.Ingress",
+        "vpc",
+        "compute",
+        regional_managed=True,
     ),
     Kind(
-        "k8s.service", "Kubernetes", "Service", "k8s.network.Service", "vpc", "compute"
+        "k8s.service",
+        "Kubernetes",
+        "Service",
+        "k8s.network.Service",
+        "vpc",
+        "compute",
+        regional_managed=True,
     ),
     Kind(
         "k8s.deployment",
@@ -517,6 +532,7 @@ _KINDS: tuple[Kind, ...] = (
         "k8s.compute.Deployment",
         "vpc",
         "compute",
+        regional_managed=True,
     ),
     Kind("k8s.pod", "Kubernetes", "Pods", "k8s.compute.Pod", "zonal", "compute"),
     Kind(
@@ -526,6 +542,7 @@ _KINDS: tuple[Kind, ...] = (
         "k8s.clusterconfig.HorizontalPodAutoscaler",
         "vpc",
         "compute",
+        regional_managed=True,
     ),
     Kind(
         "k8s.autoscaler",
@@ -861,6 +878,7 @@ _KINDS: tuple[Kind, ...] = (
         "k8s.compute.ReplicaSet",
         "vpc",
         "compute",
+        regional_managed=True,
     ),
     Kind(
         "k8s.controller",

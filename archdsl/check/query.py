@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
+
 from archdsl.catalog import KINDS
 from archdsl.model import Component, Connection, Model
 
@@ -25,6 +27,11 @@ COMPUTE_KINDS = frozenset(
 
 #: Stateful kinds that carry messages rather than keep records.
 CHANNEL_KINDS = frozenset({"sqs.queue", "mq.broker", "kinesis.stream", "msk.cluster"})
+
+#: Stateful kinds that process records kept elsewhere. An EMR cluster runs
+#: in one AZ and reads and writes its data in S3 (EMRFS), so losing the
+#: cluster loses work in progress, not the data.
+ENGINE_KINDS = frozenset({"emr.cluster"})
 
 #: Kinds that hand work to consumers: queues, topics, buses, streams.
 MESSAGING_KINDS = frozenset(
@@ -61,7 +68,7 @@ PRIMARY_ROLES = ("writer", "primary")
 def is_store(component: Component) -> bool:
     """Return whether the component keeps records: a database, cache or bucket."""
     kind = KINDS[component.kind]
-    if not kind.stateful or component.kind in CHANNEL_KINDS:
+    if not kind.stateful or component.kind in CHANNEL_KINDS | ENGINE_KINDS:
         return False
     return kind.category in ("database", "storage", "analytics")
 
@@ -152,6 +159,33 @@ PASS_THROUGH_KINDS = frozenset(
 )
 
 
+def internet_hops(model: Model) -> list[Connection]:
+    """Return the request hops that deliver traffic from the internet into the design.
+
+    Hops through pass-through kinds (an internet gateway) count at their far
+    end, so a server in a public subnet is reached by the hop out of the
+    internet gateway.
+    """
+    found: list[Connection] = []
+    seen: set[str] = set()
+    queue = [c for c in requests(model) if _from_outside(model, c)]
+    while queue:
+        hop = queue.pop(0)
+        target = model.components[hop.target]
+        if target.kind not in PASS_THROUGH_KINDS:
+            found.append(hop)
+        elif target.id not in seen:
+            seen.add(target.id)
+            queue.extend(
+                c for c in model.outgoing(target.id) if c.kind in REQUEST_KINDS
+            )
+    return found
+
+
+def _from_outside(model: Model, connection: Connection) -> bool:
+    return KINDS[model.components[connection.source].kind].scope == "external"
+
+
 def unit_edges(
     model: Model, kinds: tuple[str, ...] = ("sync",)
 ) -> set[tuple[str, str]]:
@@ -163,6 +197,8 @@ def unit_edges(
         source = model.components[connection.source]
         if KINDS[source.kind].scope == "external":
             continue  # the internet is the caller of a chain, not a hop in it
+        if source.kind in PASS_THROUGH_KINDS:
+            continue  # its callers' edges already look through it
         for target in _through(model, connection.target, kinds, set()):
             if target.unit != source.unit:
                 edges.add((source.unit, target.unit))
@@ -226,3 +262,21 @@ def group_by_unit(components: list[Component]) -> dict[str, list[Component]]:
     for component in components:
         groups.setdefault(component.unit, []).append(component)
     return groups
+
+
+def written_span(members: list[Component], key: str):
+    """Return where the author wrote ``key`` for any member, else the first statement."""
+    for component in members:
+        span = setting_span(component, key)
+        if span != component.span:
+            return span
+    return members[0].span
+
+
+def ids_of(members: list[Component]) -> tuple[str, ...]:
+    return tuple(c.id for c in members)
+
+
+def verb(members: Sized, singular: str, plural: str) -> str:
+    """Return ``singular`` for one member and ``plural`` for several."""
+    return singular if len(members) == 1 else plural

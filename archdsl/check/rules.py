@@ -137,8 +137,9 @@ RULES: tuple[Rule, ...] = (
         "Design has no CloudWatch alarms",
         "AWS services publish metrics, but nobody is told when error rates, "
         "latency or queue depth cross a limit unless an alarm watches them.",
-        "add alarms on 5xx rate, latency and capacity (CloudWatch alarms) that "
-        "notify the on-call team",
+        "add alarm statements on error rate, latency and saturation that notify "
+        "the on-call team: 'alarm web-5xx on web metric=5xx above=10 "
+        'notify=["oncall@example.com"]\'',
         (OPS08_BP04,),
         "no_alarms",
     ),
@@ -147,9 +148,11 @@ RULES: tuple[Rule, ...] = (
         OPS,
         L,
         "Multi-hop request path without tracing",
-        "When a request crosses three or more services, logs of each hop do not "
-        "show where latency or errors come from; distributed tracing does.",
-        "add AWS X-Ray tracing to the services on the path",
+        "When a request makes three or more hops between services, the logs of "
+        "each service do not show where latency or errors come from; "
+        "distributed tracing does.",
+        "add the 'tracing' statement so that every tier and service sends "
+        "traces to AWS X-Ray (functions and workflows trace unless tracing=off)",
         (OPS04_BP05,),
         "no_tracing",
         {"min_hops": 3},
@@ -161,7 +164,8 @@ RULES: tuple[Rule, ...] = (
         "Dead-letter queue that no alarm watches",
         "Messages that land in a dead-letter queue are failed work; without an "
         "alarm on its depth they wait there unnoticed until they expire.",
-        "add a CloudWatch alarm on the dead-letter queue's visible messages",
+        "add a CloudWatch alarm on the dead-letter queue's "
+        "ApproximateNumberOfMessagesVisible metric",
         (OPS08_BP04,),
         "dlq_without_alarm",
     ),
@@ -553,6 +557,21 @@ RULES: tuple[Rule, ...] = (
         "needs it, or waive this rule with the objective as the reason",
         (REL10_BP01, REL13_BP02),
         "single_region",
+    ),
+    Rule(
+        "REL-REG-002",
+        REL,
+        M,
+        "Losing one region cuts off a data store",
+        "The design spans several regions, but simulating the loss of each "
+        "region in turn shows a store that no surviving entry point reaches: "
+        "its data lives only in the lost region, or every path to its "
+        "surviving copy starts there.",
+        "replicate the store into another region (regions=[...] on a table, or "
+        "a copy of the store in a region block) and give every region its own "
+        "entry point and path to it",
+        (REL10_BP01, REL13_BP02),
+        "region_loss_outage",
     ),
     Rule(
         "REL-NAT-001",

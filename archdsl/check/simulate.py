@@ -22,6 +22,10 @@ SCENARIO_KINDS = ("az-loss", "region-loss")
 #: Entry points reported one by one in a simulation; more are grouped.
 MAX_ENTRIES_LISTED = 20
 
+#: Kinds whose replicas in other regions all take reads and writes (DynamoDB
+#: global tables), so callers of a lost copy are served by a surviving one.
+MULTI_ACTIVE_KINDS = frozenset({"dynamodb.table"})
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -132,6 +136,9 @@ def _failovers(
     for component_id in sorted(lost):
         component = model.components[component_id]
         role = component.attrs.get("role")
+        if component.kind in MULTI_ACTIVE_KINDS:
+            _serve_from_replica(model, component, lost, promoted, result)
+            continue
         if role not in PRIMARY_ROLES:
             continue
         partner = failover_partner(model, component)
@@ -143,6 +150,22 @@ def _failovers(
             Failover(component_id, str(role), partner.id if partner else None)
         )
     return promoted
+
+
+def _serve_from_replica(
+    model: Model,
+    component: Component,
+    lost: set[str],
+    promoted: dict[str, str],
+    result: SimulationResult,
+) -> None:
+    """Send requests for a lost global table to a replica that survives."""
+    for connection in model.outgoing(component.id):
+        replica = model.components[connection.target]
+        if connection.kind == "replication" and replica.id not in lost:
+            promoted[component.id] = replica.id
+            result.failovers.append(Failover(component.id, "global table", replica.id))
+            return
 
 
 def _reach(

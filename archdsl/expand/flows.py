@@ -112,7 +112,7 @@ def _connect_units(
         for receiver in target_unit.ingress:
             connection = ctx.connect(
                 sender,
-                receiver,
+                _replica_near(ctx, sender, receiver),
                 kind,
                 reason=f"{_KIND_WORDS[kind]} from {source_unit.name} to {target_unit.name}",
                 span=statement.span,
@@ -124,6 +124,23 @@ def _connect_units(
                 attrs=attrs,
             )
             flow.hops.append(connection.id)
+
+
+def _replica_near(ctx: Expansion, sender: str, receiver: str) -> str:
+    """Return the replica of a DynamoDB global table in the sender's region, if any.
+
+    Every replica of a global table takes reads and writes, and clients use
+    the table's endpoint in their own region.
+    """
+    target = ctx.get(receiver)
+    region = ctx.get(sender).placement.region
+    if target.kind != "dynamodb.table" or target.placement.region == region:
+        return receiver
+    for connection in ctx.model.outgoing(receiver):
+        replica = ctx.get(connection.target)
+        if connection.kind == "replication" and replica.placement.region == region:
+            return replica.id
+    return receiver
 
 
 def _check_hop_settings(

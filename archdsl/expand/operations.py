@@ -43,6 +43,9 @@ _METRIC_NAMES: dict[str, dict[str | None, str]] = {
 
 _DEFAULT_THRESHOLDS = {"cpu": 80, "memory": 80}
 
+#: Statements an alarm can watch (``alarm ... on <target>``).
+ALARM_TARGETS = (*COMPUTE_KEYWORDS, *DATA_KEYWORDS, "cluster", "ingress")
+
 
 def _regional(ctx: Expansion, statement: Statement) -> Placement:
     return ctx.placement_for(statement)
@@ -181,12 +184,7 @@ def _alarm_topic(ctx: Expansion, statement: Statement, alarm: Component) -> Comp
 def _watch_target(
     ctx: Expansion, statement: Statement, alarm: Component, metric: str
 ) -> None:
-    unit = resolve_one(
-        ctx,
-        statement,
-        "target",
-        keywords=(*COMPUTE_KEYWORDS, *DATA_KEYWORDS, "cluster", "ingress"),
-    )
+    unit = resolve_one(ctx, statement, "target", keywords=ALARM_TARGETS)
     if unit is None:
         return
     watched = _metric_source(ctx, unit, metric)

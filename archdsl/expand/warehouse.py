@@ -85,6 +85,13 @@ def _provisioned(
             statement.span_of("multi_az"),
             "set azs=2 or more on the design statement",
         )
+    elif multi_az:
+        # A Multi-AZ deployment runs the cluster's compute in two AZs behind
+        # one endpoint, so the cluster is placed in both.
+        pair = tuple(network.azs[:2])
+        cluster.placement = network.placement(
+            azs=pair, subnets=tuple(network.subnets("data", pair))
+        )
     return cluster
 
 

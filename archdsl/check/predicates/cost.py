@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdsl.check.findings import Hit
-from archdsl.check.query import CHANNEL_KINDS, is_compute, requests, setting_span
+from archdsl.check.query import (
+    CHANNEL_KINDS,
+    group_by_unit,
+    ids_of,
+    is_compute,
+    requests,
+    setting_span,
+    verb,
+    written_span,
+)
 from archdsl.check.registry import predicate
 from archdsl.check.rules import Rule
 from archdsl.model import Model
@@ -78,14 +87,18 @@ def _signal(attrs: dict) -> str:
 
 @predicate("logs_without_retention")
 def logs_without_retention(model: Model, rule: Rule) -> Iterator[Hit]:
-    for component in model.components.values():
-        attrs = component.attrs
-        if "log_retention_days" in attrs and attrs["log_retention_days"] is None:
-            yield Hit(
-                (component.id,),
-                setting_span(component, "log_retention_days"),
-                f"{component.id} keeps its logs forever",
-            )
+    forever = [
+        c
+        for c in model.components.values()
+        if "log_retention_days" in c.attrs and c.attrs["log_retention_days"] is None
+    ]
+    for members in group_by_unit(forever).values():
+        yield Hit(
+            ids_of(members),
+            written_span(members, "log_retention_days"),
+            f"{', '.join(ids_of(members))} {verb(members, 'keeps its', 'keep their')} "
+            "logs forever",
+        )
 
 
 @predicate("many_replicas")

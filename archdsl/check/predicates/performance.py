@@ -8,6 +8,7 @@ from archdsl.check.findings import Hit
 from archdsl.check.predicates.sizing import is_previous_generation, sized_components
 from archdsl.check.query import (
     ANALYTICS_READER_KINDS,
+    LOAD_BALANCER_KINDS,
     RELATIONAL_KINDS,
     is_compute,
     requests,
@@ -16,7 +17,7 @@ from archdsl.check.query import (
 )
 from archdsl.check.registry import predicate
 from archdsl.check.rules import Rule
-from archdsl.model import Model
+from archdsl.model import Connection, Model
 
 
 @predicate("servers_without_balancer")
@@ -25,14 +26,22 @@ def servers_without_balancer(model: Model, rule: Rule) -> Iterator[Hit]:
         receivers = [model.components[c] for c in unit.ingress]
         if len(receivers) < 2 or not all(is_compute(c) for c in receivers):
             continue
-        if not any(model.incoming(c.id) for c in receivers):
-            continue
+        if not any(_called(model, c.id) for c in receivers):
+            continue  # queue consumers poll, and a shared ALB balances them
         yield Hit(
             tuple(c.id for c in receivers),
             unit.span,
             f"callers of {name} address its {len(receivers)} servers one by one",
             f"write 'behind alb' on tier {name}",
         )
+
+
+def _called(model: Model, component_id: str) -> bool:
+    """Return whether something other than a load balancer calls the component."""
+    return any(
+        c.kind == "sync" and model.components[c.source].kind not in LOAD_BALANCER_KINDS
+        for c in model.incoming(component_id)
+    )
 
 
 @predicate("database_without_cache")
@@ -88,15 +97,20 @@ def little_scaling_headroom(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("analytics_on_oltp")
 def analytics_on_oltp(model: Model, rule: Rule) -> Iterator[Hit]:
+    pairs: dict[tuple[str, str], list[Connection]] = {}
     for connection in requests(model):
         source = model.components[connection.source]
         target = model.components[connection.target]
         if source.kind in ANALYTICS_READER_KINDS and target.kind in RELATIONAL_KINDS:
-            yield Hit(
-                (source.id, target.id),
-                connection.span,
-                f"{source.id} ({source.service}) queries {target.id} directly",
-            )
+            pairs.setdefault((source.unit, target.unit), []).append(connection)
+    for (source_unit, target_unit), connections in pairs.items():
+        ends = [c.source for c in connections] + [c.target for c in connections]
+        source = model.components[connections[0].source]
+        yield Hit(
+            tuple(dict.fromkeys(ends)),
+            connections[0].span,
+            f"{source_unit} ({source.service}) queries {target_unit} directly",
+        )
 
 
 @predicate("previous_generation")

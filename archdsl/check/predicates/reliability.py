@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdsl.check.findings import Hit
-from archdsl.check.graph import single_points
+from archdsl.check.graph import RequestGraph, entry_points, single_points
 from archdsl.check.query import (
     CHANNEL_KINDS,
     LOAD_BALANCER_KINDS,
-    MESSAGING_KINDS,
     design_azs,
     design_setting_span,
     failover_partner,
     flow_span,
+    group_by_unit,
+    ids_of,
     is_compute,
     is_store,
     longest_chain,
@@ -21,6 +22,8 @@ from archdsl.check.query import (
     unit_edges,
     unit_span,
     units_with,
+    verb,
+    written_span,
 )
 from archdsl.check.registry import predicate
 from archdsl.check.rules import Rule
@@ -166,8 +169,20 @@ def fixed_instances(model: Model, rule: Rule) -> Iterator[Hit]:
                 tuple(c.id for c in fixed),
                 unit.span,
                 f"{name} runs {len(fixed)} fixed instance(s) outside an Auto Scaling group",
-                f"write 'asg' instead of 'ec2' on tier {name}",
+                _fixed_instances_fix(rule, unit.keyword, name),
             )
+
+
+def _fixed_instances_fix(rule: Rule, keyword: str, name: str) -> str:
+    if keyword == "tier":
+        return f"write 'asg' instead of 'ec2' on tier {name}"
+    # NOTE: only a tier can choose an Auto Scaling group. The appliances of
+    # a gwlb statement are always fixed instances.
+    return (
+        f"{keyword} {name} cannot use an Auto Scaling group, so replace failed "
+        "instances another way (the vendor's scaling template, a runbook) and "
+        f"waive {rule.id} on {name} saying how"
+    )
 
 
 @predicate("asg_cannot_scale")
@@ -271,7 +286,10 @@ def consumer_without_dlq(model: Model, rule: Rule) -> Iterator[Hit]:
     for function in model.of_kind("lambda.function"):
         if function.attrs.get("dlq") or function.attrs.get("on_failure"):
             continue
-        if _invoked_asynchronously(model, function):
+        streams = _streams_read(model, function)
+        if streams:
+            yield _stream_without_destination(rule, function, streams)
+        elif _invoked_asynchronously(model, function):
             yield Hit(
                 (function.id,),
                 setting_span(function, "dlq"),
@@ -280,10 +298,44 @@ def consumer_without_dlq(model: Model, rule: Rule) -> Iterator[Hit]:
             )
 
 
+#: Sources whose consumers read shards through an event source mapping: a
+#: failed batch is retried until its records expire, unless an on-failure
+#: destination takes it.
+STREAM_KINDS = frozenset({"kinesis.stream", "dynamodb.table"})
+
+
+def _streams_read(model: Model, function: Component) -> list[str]:
+    return [
+        c.source
+        for c in model.incoming(function.id)
+        if c.kind in ("async", "event")
+        and model.components[c.source].kind in STREAM_KINDS
+    ]
+
+
+def _stream_without_destination(
+    rule: Rule, function: Component, streams: list[str]
+) -> Hit:
+    # NOTE: the function statement sets a dead-letter queue for asynchronous
+    # invocations only, and has no option for a stream's on-failure destination.
+    return Hit(
+        (function.id,),
+        function.span,
+        f"function {function.id} reads {', '.join(streams)} with no on-failure "
+        "destination, so a batch that keeps failing blocks its shard until the "
+        "records expire",
+        "add an on-failure destination (an SQS queue or SNS topic) to the event "
+        f"source mapping outside archdsl, and waive {rule.id} on "
+        f"{function.unit} saying where it is",
+    )
+
+
 def _invoked_asynchronously(model: Model, function: Component) -> bool:
     for connection in model.incoming(function.id):
         source = model.components[connection.source]
-        if connection.kind in ("async", "event") and source.kind not in CHANNEL_KINDS:
+        if connection.kind in ("async", "event") and source.kind not in (
+            CHANNEL_KINDS | STREAM_KINDS
+        ):
             return True
     return False
 
@@ -305,53 +357,82 @@ def consumer_without_concurrency_limit(model: Model, rule: Rule) -> Iterator[Hit
     for function in model.of_kind("lambda.function"):
         if function.attrs.get("reserved_concurrency") is not None:
             continue
-        feeds = [
-            model.components[c.source]
+        # Lambda scales an SQS consumer with the backlog. A stream consumer
+        # runs at most one batch per shard (times the parallelization
+        # factor), so its concurrency is bounded already.
+        if any(
+            model.components[c.source].kind == "sqs.queue"
             for c in model.incoming(function.id)
-            if model.components[c.source].kind in MESSAGING_KINDS
-        ]
-        if any(f.kind in CHANNEL_KINDS for f in feeds):
+        ):
             yield Hit(
                 (function.id,),
                 setting_span(function, "reserved_concurrency"),
-                f"function {function.id} drains a queue or stream with no "
-                "reserved concurrency",
+                f"function {function.id} drains a queue with no reserved concurrency",
             )
 
 
 @predicate("short_backup_retention")
 def short_backup_retention(model: Model, rule: Rule) -> Iterator[Hit]:
     minimum = int(rule.params["min_days"])
-    for component in model.components.values():
-        days = component.attrs.get("backup_retention_days")
-        if isinstance(days, int) and days < minimum:
-            yield Hit(
-                (component.id,),
-                setting_span(component, "backup_retention_days"),
-                f"{component.id} keeps backups for {days} day(s)",
-            )
+    short = [
+        c
+        for c in model.components.values()
+        if isinstance(c.attrs.get("backup_retention_days"), int)
+        and c.attrs["backup_retention_days"] < minimum
+    ]
+    for members in group_by_unit(short).values():
+        days = members[0].attrs["backup_retention_days"]
+        yield Hit(
+            ids_of(members),
+            written_span(members, "backup_retention_days"),
+            f"{', '.join(ids_of(members))} {verb(members, 'keeps', 'keep')} "
+            f"backups for {days} day(s)",
+        )
 
 
 @predicate("table_without_pitr")
 def table_without_pitr(model: Model, rule: Rule) -> Iterator[Hit]:
-    for table in model.of_kind("dynamodb.table"):
-        if table.attrs.get("point_in_time_recovery") is False:
-            yield Hit(
-                (table.id,),
-                setting_span(table, "point_in_time_recovery"),
-                f"table {table.id} has point-in-time recovery turned off",
-            )
+    tables = [
+        t
+        for t in model.of_kind("dynamodb.table")
+        if t.attrs.get("point_in_time_recovery") is False
+    ]
+    for members in group_by_unit(tables).values():
+        yield Hit(
+            ids_of(members),
+            written_span(members, "point_in_time_recovery"),
+            f"{verb(members, 'table', 'tables')} {', '.join(ids_of(members))} "
+            f"{verb(members, 'has', 'have')} point-in-time recovery turned off",
+        )
 
 
 @predicate("bucket_without_versioning")
 def bucket_without_versioning(model: Model, rule: Rule) -> Iterator[Hit]:
-    for bucket in model.of_kind("s3.bucket"):
-        if bucket.attrs.get("versioning") is False:
-            yield Hit(
-                (bucket.id,),
-                setting_span(bucket, "versioning"),
-                f"bucket {bucket.id} keeps no earlier versions of objects",
-            )
+    buckets = [
+        b
+        for b in model.of_kind("s3.bucket")
+        if b.attrs.get("versioning") is False and not _holds_derived(b)
+    ]
+    for members in group_by_unit(buckets).values():
+        yield Hit(
+            ids_of(members),
+            written_span(members, "versioning"),
+            f"{verb(members, 'bucket', 'buckets')} {', '.join(ids_of(members))} "
+            f"{verb(members, 'keeps', 'keep')} no earlier versions of objects",
+        )
+
+
+def _holds_derived(bucket: Component) -> bool:
+    """Return whether archdsl left versioning off because the objects can be rebuilt.
+
+    Buckets for thumbnails, query results or build artifacts get versioning
+    off as their default. Versioning turned off by the author is a weakened
+    default instead, whose default value is on.
+    """
+    return any(
+        record.key == "versioning" and record.value is False
+        for record in bucket.defaults
+    )
 
 
 @predicate("single_region")
@@ -363,6 +444,68 @@ def single_region(model: Model, rule: Rule) -> Iterator[Hit]:
         model.design.span,
         f"design '{model.design.name}' runs only in {model.design.region}",
     )
+
+
+@predicate("region_loss_outage")
+def region_loss_outage(model: Model, rule: Rule) -> Iterator[Hit]:
+    if len(model.design.regions) < 2:
+        return
+    in_cells = _cell_members(model)
+    for region in model.design.regions:
+        result = simulate(model, Scenario("region-loss", region))
+        lost = set(result.lost)
+        stranded: list[Component] = []
+        for store_unit in result.cut_stores():
+            stores = [
+                c
+                for c in model.components.values()
+                if c.unit == store_unit and is_store(c)
+            ]
+            if any(c.id not in lost for c in stores):
+                stranded.extend(c for c in stores if c.id not in lost)
+            elif not all(c.id in in_cells for c in stores):
+                yield Hit(
+                    ids_of(stores),
+                    stores[0].span,
+                    f"{store_unit} keeps its data only in {region}, so losing "
+                    f"{region} loses it",
+                )
+        if stranded:
+            yield _stranded_hit(model, region, lost, stranded)
+
+
+def _stranded_hit(
+    model: Model, region: str, lost: set[str], stranded: list[Component]
+) -> Hit:
+    """Report stores that survive the region's loss but that nothing reaches."""
+    units = list(dict.fromkeys(c.unit for c in stranded))
+    regions = sorted({str(c.placement.region) for c in stranded})
+    entries = entry_points(model, RequestGraph.of(model))
+    lost_entries = [e for e in entries if e in lost]
+    span = model.components[lost_entries[0]].span if lost_entries else stranded[0].span
+    return Hit(
+        ids_of(stranded),
+        span,
+        f"losing {region} leaves no entry point able to reach {', '.join(units)}, "
+        f"although {verb(units, 'it', 'they')} still run{verb(units, 's', '')} in "
+        f"{', '.join(regions)}",
+    )
+
+
+def _cell_members(model: Model) -> set[str]:
+    """Return the components inside a copy of a cell block.
+
+    A cell keeps its own tenants' data. Losing the cell's region loses
+    those tenants only, which is the scope of impact the cell pattern accepts.
+    """
+    copies = {
+        (stamp.region, copy) for stamp in model.design.cells for copy in stamp.copies
+    }
+    return {
+        c.id
+        for c in model.components.values()
+        if any((c.placement.region, group) in copies for group in c.placement.groups)
+    }
 
 
 def _has_workload(model: Model) -> bool:

@@ -12,15 +12,19 @@ from archdsl.check.query import (
     LOAD_BALANCER_KINDS,
     design_setting_span,
     group_by_unit,
+    ids_of,
+    internet_hops,
     is_compute,
     is_store,
     parent_of,
     requests,
     setting_span,
+    verb,
+    written_span,
 )
 from archdsl.check.registry import predicate
 from archdsl.check.rules import Rule
-from archdsl.model import Component, Connection, Model
+from archdsl.model import Component, Connection, Default, Model
 
 #: Kinds that may face the internet, or whose exposure another rule checks
 #: (buckets), or that are network plumbing with a public side.
@@ -32,6 +36,7 @@ PUBLIC_KINDS = frozenset(
         "apigateway.http-api",
         "apigateway.websocket-api",
         "cognito.user-pool",
+        "amplify.app",
         "route53.hosted-zone",
         "ec2.subnet",
         "ec2.internet-gateway",
@@ -45,6 +50,9 @@ API_KINDS = ("apigateway.rest-api", "apigateway.http-api", "apigateway.websocket
 #: AWS WAF attaches to CloudFront, ALBs and REST API stages; HTTP and
 #: WebSocket APIs cannot take a web ACL.
 WAF_KINDS = ("cloudfront.distribution", "elbv2.alb", "apigateway.rest-api")
+
+#: Protocols that AWS WAF inspects.
+HTTP_PROTOCOLS = ("http", "https", "grpc")
 
 #: Settings that a dedicated rule reports, so the generic rule skips them.
 COVERED_SETTINGS = frozenset(
@@ -65,6 +73,10 @@ COVERED_SETTINGS = frozenset(
         "throttling",
     }
 )
+
+#: Settings that a dedicated rule reports on one kind only: KMS key rotation
+#: (SEC-ENC-003). Secret rotation stays with the generic rule.
+COVERED_KIND_SETTINGS = frozenset({("kms.key", "rotation")})
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -92,7 +104,12 @@ def public_non_entry(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("store_reachable_from_internet")
 def store_reachable_from_internet(model: Model, rule: Rule) -> Iterator[Hit]:
-    graph = RequestGraph.of(model)
+    # Only requests that wait for a response reach a store on the caller's
+    # behalf. Data flows and messages (Firehose into S3, a COPY into
+    # Redshift) move data in batches and let the sender run no query.
+    graph = RequestGraph(
+        (c.source, c.target) for c in model.connections if c.kind == "sync"
+    )
     internet = sorted(c.id for c in model.of_kind("external.internet"))
     parents: dict[str, str | None] = {
         i: None for i in internet if i in graph.successors
@@ -177,6 +194,20 @@ def missing_waf(model: Model, rule: Rule) -> Iterator[Hit]:
             f"{component.id} ({component.service}) takes requests from the "
             "internet with no web ACL",
         )
+    servers = {
+        hop.target: model.components[hop.target]
+        for hop in internet_hops(model)
+        if hop.protocol in HTTP_PROTOCOLS and is_compute(model.components[hop.target])
+    }
+    for unit, members in group_by_unit(list(servers.values())).items():
+        yield Hit(
+            ids_of(members),
+            members[0].span,
+            f"{', '.join(ids_of(members))} {verb(members, 'serves', 'serve')} HTTP "
+            "to the internet directly, and AWS WAF cannot attach to a server",
+            f"write 'in private behind alb' on {unit}, so an ALB with a web ACL "
+            "takes the requests",
+        )
 
 
 def _internet_facing(component: Component) -> bool:
@@ -188,13 +219,29 @@ def _internet_facing(component: Component) -> bool:
 @predicate("entry_without_tls")
 def entry_without_tls(model: Model, rule: Rule) -> Iterator[Hit]:
     kinds = ("cloudfront.distribution", *LOAD_BALANCER_KINDS, *API_KINDS)
-    for component in model.of_kind(*kinds):
-        if _internet_facing(component) and component.attrs.get("tls") is False:
-            yield Hit(
-                (component.id,),
-                setting_span(component, "tls"),
-                f"{component.id} accepts plain HTTP from the internet",
+    protocols = {
+        c.id: "HTTP"
+        for c in model.of_kind(*kinds)
+        if _internet_facing(c) and c.attrs.get("tls") is False
+    }
+    for hop in internet_hops(model):
+        if hop.tls is False:
+            protocols.setdefault(hop.target, (hop.protocol or "text").upper())
+    plain = [model.components[c] for c in protocols]
+    for unit, members in group_by_unit(plain).items():
+        fix = None
+        if all(is_compute(c) for c in members):
+            fix = (
+                f"write 'in private behind alb' on {unit}, so an HTTPS listener "
+                "with an ACM certificate faces the internet"
             )
+        yield Hit(
+            ids_of(members),
+            written_span(members, "tls"),
+            f"{', '.join(ids_of(members))} {verb(members, 'accepts', 'accept')} "
+            f"plain {protocols[members[0].id]} from the internet",
+            fix,
+        )
 
 
 @predicate("plaintext_to_store")
@@ -256,6 +303,7 @@ def _ends(connections: list[Connection]) -> tuple[str, ...]:
 
 @predicate("store_not_encrypted")
 def store_not_encrypted(model: Model, rule: Rule) -> Iterator[Hit]:
+    plain = []
     for component in model.components.values():
         if not KINDS[component.kind].stateful:
             continue
@@ -264,10 +312,13 @@ def store_not_encrypted(model: Model, rule: Rule) -> Iterator[Hit]:
         parent = parent_of(model, component)
         if parent is not None and parent.attrs.get("encrypted") is False:
             continue  # reported once, on the cluster or group
+        plain.append(component)
+    for members in group_by_unit(plain).values():
         yield Hit(
-            (component.id,),
-            setting_span(component, "encrypted"),
-            f"{component.id} ({component.service}) stores data unencrypted",
+            ids_of(members),
+            written_span(members, "encrypted"),
+            f"{', '.join(ids_of(members))} ({members[0].service}) "
+            f"{verb(members, 'stores', 'store')} data unencrypted",
         )
 
 
@@ -284,8 +335,6 @@ def volumes_not_encrypted(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("key_without_rotation")
 def key_without_rotation(model: Model, rule: Rule) -> Iterator[Hit]:
-    # NOTE: docs/model.md does not list `rotation` yet; a KMS key statement
-    # that names the attribute differently leaves this rule silent.
     for key in model.of_kind("kms.key"):
         if key.attrs.get("rotation") is False:
             yield Hit(
@@ -310,13 +359,18 @@ def api_without_authorizer(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("bucket_public_access")
 def bucket_public_access(model: Model, rule: Rule) -> Iterator[Hit]:
-    for bucket in model.of_kind("s3.bucket"):
-        if bucket.attrs.get("public_access_blocked") is False:
-            yield Hit(
-                (bucket.id,),
-                setting_span(bucket, "public_access_blocked"),
-                f"bucket {bucket.id} has Block Public Access turned off",
-            )
+    open_buckets = [
+        b
+        for b in model.of_kind("s3.bucket")
+        if b.attrs.get("public_access_blocked") is False
+    ]
+    for members in group_by_unit(open_buckets).values():
+        yield Hit(
+            ids_of(members),
+            written_span(members, "public_access_blocked"),
+            f"{verb(members, 'bucket', 'buckets')} {', '.join(ids_of(members))} "
+            f"{verb(members, 'has', 'have')} Block Public Access turned off",
+        )
 
 
 @predicate("flow_logs_off")
@@ -331,15 +385,47 @@ def flow_logs_off(model: Model, rule: Rule) -> Iterator[Hit]:
 
 @predicate("weakened_default")
 def weakened_default(model: Model, rule: Rule) -> Iterator[Hit]:
+    weakened: dict[tuple[str, str], list[tuple[Component, Default]]] = {}
     for component, record in model.weakened_defaults():
-        if record.key in COVERED_SETTINGS:
-            continue
+        covered = (component.kind, record.key) in COVERED_KIND_SETTINGS
+        if record.key not in COVERED_SETTINGS and not covered:
+            weakened.setdefault((component.unit, record.key), []).append(
+                (component, record)
+            )
+    for (unit, key), pairs in weakened.items():
+        component, record = pairs[0]
+        ids = ", ".join(c.id for c, _ in pairs)
         yield Hit(
-            (component.id,),
+            tuple(c.id for c, _ in pairs),
             record.span or component.span,
-            f"{component.id}: {record.key} is set to {record.overridden_by!r} "
-            f"instead of {record.value!r}; the default exists because: "
+            f"{ids}: {key} is {as_written(key, record.overridden_by)} instead of "
+            f"{as_written(key, record.value)}; the default exists because: "
             f"{record.reason}",
-            f"remove the option that sets {record.key}, or waive {rule.id} on "
-            f"{component.unit} with the reason",
+            f"remove the option that sets {key}, or waive {rule.id} on {unit} "
+            "with the reason",
         )
+
+
+#: Units a design writes after a number, by the suffix of the attribute name.
+_UNIT_SUFFIXES = {
+    "_days": "d",
+    "_hours": "h",
+    "_minutes": "m",
+    "_seconds": "s",
+    "_mb": "MB",
+    "_gb": "GB",
+}
+
+
+def as_written(key: str, value: object) -> str:
+    """Return a setting's value the way a design writes it: on, off, 7d, [a, b]."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if value is None:
+        return "none"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(as_written("", item) for item in value) + "]"
+    if isinstance(value, int | float):
+        suffix = next((u for s, u in _UNIT_SUFFIXES.items() if key.endswith(s)), "")
+        return f"{value}{suffix}"
+    return str(value)
