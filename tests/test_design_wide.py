@@ -147,7 +147,8 @@ def test_logs_retain_sets_every_log_group():
     assert model.component("vpc.flow-logs").attrs["log_retention_days"] == 14
     assert model.component("b.logs").attrs["log_retention_days"] == 90
     assert model.component("logs").attrs["lifecycle_expire_days"] == 14
-    assert model.component("cloudtrail.bucket").attrs["lifecycle_expire_days"] == 14
+    # The audit trail keeps a year whatever the application logs keep.
+    assert model.component("cloudtrail.bucket").attrs["lifecycle_expire_days"] == 365
 
 
 def test_mtls_flow_uses_private_ca():

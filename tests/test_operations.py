@@ -93,7 +93,7 @@ ERRORS = [
     ("alarm a\n", "'alarm' needs the statement whose metric it watches", 1, 7),
     (
         "db orders\nalarm a on orders metric=5xx\n",
-        "'orders' has no ALB, so it has no 5xx metric",
+        "'orders' has no 5xx metric",
         2,
         19,
     ),

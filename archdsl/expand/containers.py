@@ -335,7 +335,12 @@ def _nodegroup(ctx: Expansion, statement: Statement) -> None:
     subnets = network.subnets(layer, azs)
     group.placement = network.placement(azs=azs, subnets=subnets)
     minimum, maximum = _node_bounds(ctx, group, statement, azs)
-    group.attrs["scaling"] = {"signal": "pending_pods", "min": minimum, "max": maximum}
+    scaled = ctx.get(info.component).attrs.get("node_autoscaler") != "none"
+    group.attrs["scaling"] = {
+        "signal": "pending_pods" if scaled else "none",
+        "min": minimum,
+        "max": maximum,
+    }
     _node_template(ctx, group, statement)
     for index, az in enumerate(azs):
         share = _node_share(ctx, statement, info, group, az, subnets[index])

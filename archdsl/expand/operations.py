@@ -41,10 +41,50 @@ _METRIC_NAMES: dict[str, dict[str | None, str]] = {
     "storage": {None: "FreeStorageSpace"},
 }
 
-_DEFAULT_THRESHOLDS = {"cpu": 80, "memory": 80}
+#: Metrics of the regional services, which have no CPU or memory of their
+#: own: for these kinds only the metrics listed exist.
+_SERVICE_METRICS: dict[str, dict[str, str]] = {
+    "sqs.queue": {
+        "depth": "ApproximateNumberOfMessagesVisible",
+        "age": "ApproximateAgeOfOldestMessage",
+    },
+    "lambda.function": {
+        "errors": "Errors",
+        "throttles": "Throttles",
+        "latency": "Duration",
+        "lag": "IteratorAge",
+    },
+    "apigateway.rest-api": {"5xx": "5XXError", "latency": "Latency"},
+    "apigateway.http-api": {"5xx": "5xx", "latency": "Latency"},
+    "apigateway.websocket-api": {
+        "errors": "IntegrationError",
+        "latency": "IntegrationLatency",
+    },
+    "dynamodb.table": {"throttles": "ThrottledRequests", "errors": "SystemErrors"},
+    "sns.topic": {"errors": "NumberOfNotificationsFailed"},
+    "states.state-machine": {"errors": "ExecutionsFailed", "latency": "ExecutionTime"},
+    "kinesis.stream": {
+        "throttles": "WriteProvisionedThroughputExceeded",
+        "lag": "GetRecords.IteratorAgeMilliseconds",
+    },
+    "firehose.delivery-stream": {"lag": "DeliveryToS3.DataFreshness"},
+}
+
+_DEFAULT_THRESHOLDS = {"cpu": 80, "memory": 80, "depth": 0}
 
 #: Statements an alarm can watch (``alarm ... on <target>``).
-ALARM_TARGETS = (*COMPUTE_KEYWORDS, *DATA_KEYWORDS, "cluster", "ingress")
+ALARM_TARGETS = (
+    *COMPUTE_KEYWORDS,
+    *DATA_KEYWORDS,
+    "cluster",
+    "ingress",
+    "function",
+    "api",
+    "queue",
+    "table",
+    "topic",
+    "workflow",
+)
 
 
 def _regional(ctx: Expansion, statement: Statement) -> Placement:
@@ -190,15 +230,27 @@ def _watch_target(
     watched = _metric_source(ctx, unit, metric)
     if watched is None:
         return
-    names = _METRIC_NAMES[metric]
-    name = names.get(watched.kind, names.get(None))
-    if name is None:
-        ctx.error(
-            f"'{unit.name}' has no ALB, so it has no {metric} metric",
-            statement.span_of("metric"),
-            "watch the statement behind an ALB, or choose metric=cpu or errors",
-        )
-        return
+    service_metrics = _SERVICE_METRICS.get(watched.kind)
+    if service_metrics is not None:
+        name = service_metrics.get(metric)
+        if name is None:
+            ctx.error(
+                f"{watched.service} ({unit.name}) has no {metric} metric",
+                statement.span_of("metric"),
+                "choose metric=" + " or metric=".join(service_metrics),
+            )
+            return
+    else:
+        names = _METRIC_NAMES.get(metric, {})
+        name = names.get(watched.kind, names.get(None))
+        if name is None:
+            ctx.error(
+                f"'{unit.name}' has no {metric} metric",
+                statement.span_of("metric"),
+                "watch the statement behind an ALB for 5xx and latency, or choose "
+                "metric=cpu or errors",
+            )
+            return
     alarm.attrs["metric_name"] = name
     alarm.attrs["watches"] = watched.id
     observe(

@@ -261,7 +261,8 @@ def _trail_storage(
         option="retain",
         convert=lambda seconds: seconds // 86400,
     )
-    bucket.attrs["holds_logs"] = True
+    # Not marked holds_logs: 'logs retain=' shortens application logs, while
+    # the audit trail keeps its own, longer retention.
     trail.attrs["bucket"] = bucket.id
     ctx.connect(
         trail.id,

@@ -32,6 +32,8 @@ ALARM_METRICS = (
     "lag",
     "connections",
     "storage",
+    "depth",
+    "age",
 )
 
 METRICS = StatementSpec(

@@ -108,7 +108,12 @@ class ToAst(Transformer):
     # Items ----------------------------------------------------------------
 
     def word(self, meta, children):
-        return self._name(children[0])
+        return children[0]
+
+    def dotted(self, meta, children):
+        if len(children) == 1:
+            return self._name(children[0])
+        return ast.Name(".".join(str(t) for t in children), self._span(meta))
 
     def number(self, meta, children):
         return ast.Number(str(children[0]), self._token_span(children[0]))
@@ -122,7 +127,7 @@ class ToAst(Transformer):
         return ast.Option(key, str(operator), value, self._span(meta))
 
     def key(self, meta, children):
-        return ast.Name(".".join(str(t) for t in children), self._span(meta))
+        return children[0]
 
     def value_name(self, meta, children):
         return ast.Name(".".join(str(t) for t in children), self._span(meta))

@@ -72,10 +72,11 @@ class _Includer:
     ) -> Path | None:
         strings = [item for item in statement.items if isinstance(item, ast.String)]
         if len(strings) != 1 or len(statement.items) != 1:
+            shown = next((item.text for item in statement.items), "other.arch")
             self._error(
                 statement.span,
                 "include takes one quoted path",
-                'write include "other.arch"',
+                f'write include "{shown}"',
                 chain,
             )
             return None
