@@ -72,7 +72,14 @@ class _Includer:
     ) -> Path | None:
         strings = [item for item in statement.items if isinstance(item, ast.String)]
         if len(strings) != 1 or len(statement.items) != 1:
-            shown = next((item.text for item in statement.items), "other.arch")
+            shown = next(
+                (
+                    item.text
+                    for item in statement.items
+                    if not isinstance(item, ast.Option)
+                ),
+                "other.arch",
+            )
             self._error(
                 statement.span,
                 "include takes one quoted path",
