@@ -319,7 +319,7 @@ def test_checklist_hook_result_kept(design, start_session):
     pipeline = svg_pipeline(design, checklist_hook=two_findings)
     session, results = start_session(pipeline)
     assert results.last.checklist is not None
-    assert results.last.checklist.summary() == "1 error, 1 warning"
+    assert results.last.checklist.summary() == "2 findings: 1 error, 1 warning"
 
 
 def broken_hook(compiled: Compiled) -> Checklist:
@@ -371,7 +371,7 @@ def test_terminal_line_has_time_and_counts():
     assert len(lines) == 1
     assert re.fullmatch(
         r"\[\d\d:\d\d:\d\d\] rendered d\.arch in 234 ms -> out\.svg; "
-        r"checklist: 1 error, 1 warning",
+        r"checklist: 2 findings: 1 error, 1 warning",
         lines[0][0],
     )
 
@@ -382,8 +382,18 @@ def test_terminal_error_goes_to_stderr():
         Path("d.arch"), lambda text, err=False: lines.append((text, err))
     )
     report(RenderResult(4, seconds=0.01, error="d.arch:1:1: error: broken"))
-    assert "failed after 10 ms; the last good output is kept" in lines[0][0]
+    assert "failed after 10 ms; no output was written" in lines[0][0]
     assert lines[1] == ("d.arch:1:1: error: broken", True)
+
+
+def test_terminal_error_after_a_good_render_keeps_output():
+    lines: list[tuple[str, bool]] = []
+    report = TerminalReport(
+        Path("d.arch"), lambda text, err=False: lines.append((text, err))
+    )
+    report(RenderResult(1, seconds=0.01, written=(Path("out.svg"),)))
+    report(RenderResult(2, seconds=0.01, error="d.arch:1:1: error: broken"))
+    assert "failed after 10 ms; the last good output is kept" in lines[1][0]
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,7 @@ class TerminalReport:
     def __init__(self, design: Path, echo: Echo) -> None:
         self._design = design
         self._echo = echo
+        self._rendered = False
 
     def __call__(self, result: RenderResult) -> None:
         clock = datetime.now().strftime("%H:%M:%S")
@@ -65,15 +66,20 @@ class TerminalReport:
             f"; checklist: {result.checklist.summary()}" if result.checklist else ""
         )
         if result.ok:
+            self._rendered = True
             written = ", ".join(str(path) for path in result.written)
             target = f" -> {written}" if written else ""
             self._echo(
                 f"[{clock}] rendered {self._design} in {took}{target}{checklist}"
             )
         else:
-            self._echo(
-                f"[{clock}] render of {self._design} failed after {took}; "
+            outcome = (
                 "the last good output is kept"
+                if self._rendered
+                else "no output was written; fix the error and save again"
+            )
+            self._echo(
+                f"[{clock}] render of {self._design} failed after {took}; {outcome}"
             )
             self._echo(result.error, err=True)
         if result.warnings:

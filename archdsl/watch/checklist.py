@@ -53,11 +53,14 @@ class Checklist:
         return {severity: counter[severity] for severity in [*known, *others]}
 
     def summary(self) -> str:
-        """Return the counts as text, such as ``1 error, 2 warnings``."""
+        """Return the counts as text, such as ``3 findings: 1 high, 2 low``."""
         counts = self.counts()
         if not counts:
             return f"no findings in {self.checks_run} checks"
-        return ", ".join(_plural(count, severity) for severity, count in counts.items())
+        per_severity = ", ".join(
+            f"{count} {severity}" for severity, count in counts.items()
+        )
+        return f"{_plural(len(self.findings), 'finding')}: {per_severity}"
 
     def to_json(self) -> dict[str, object]:
         return {
