@@ -225,7 +225,7 @@ def measure_pipeline(
     """Return the time of archdsl's compile and SVG render in process, in milliseconds.
 
     With ``pool``, each render takes a ``dot`` started ahead of time, as watch
-    mode does; the pause between runs gives the pool time to start the next.
+    mode does. A short pause between runs lets the pool start the next one.
     """
     times = []
     for _ in range(runs):
