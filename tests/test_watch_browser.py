@@ -171,7 +171,7 @@ def test_checklist_shown_with_hook(page, tmp_path, dot_available):
         item = page.locator("#checklist-items li").first.text_content()
     finally:
         preview.stop()
-    assert summary == "1 warning"
+    assert summary == "1 finding: 1 warning"
     assert item == "warning REL-001: one NAT gateway for two AZs (line 3)"
 
 

@@ -172,7 +172,7 @@ def test_checklist_in_state(server):
     checklist = Checklist((Finding("REL-001", "warning", "single NAT gateway"),), 9)
     server.state.apply(RenderResult(1, svg=SVG, checklist=checklist))
     state = EventStream(server).next_state()
-    assert state["checklist"]["summary"] == "1 warning"
+    assert state["checklist"]["summary"] == "1 finding: 1 warning"
     assert state["checklist"]["findings"][0]["rule"] == "REL-001"
 
 
