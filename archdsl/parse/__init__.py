@@ -21,6 +21,7 @@ from lark.exceptions import (
 from archdsl.errors import DesignError, Diagnostic, Severity
 from archdsl.parse import ast
 from archdsl.parse.grammar import parser
+from archdsl.parse.limits import limit_problems
 from archdsl.parse.transform import InvalidEscapeError, ToAst
 from archdsl.source import Source, SourceSet, Span
 
@@ -75,6 +76,9 @@ def parse_source(source: Source, sources: SourceSet) -> ast.Document:
         if diagnostics:
             raise DesignError(diagnostics, sources)
         break
+    problems = limit_problems(tree, source.name, MAX_SYNTAX_ERRORS)
+    if problems:
+        raise DesignError(problems, sources)
     try:
         return ToAst(source.name).transform(tree)
     except VisitError as error:

@@ -1,0 +1,120 @@
+"""Limits on input size: each is an error with a position, never a hang or a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archdsl.compiler import compile_file, compile_text
+from archdsl.errors import DesignError
+from archdsl.parse.limits import (
+    MAX_NAME_LENGTH,
+    MAX_NESTING,
+    MAX_NUMBER_LENGTH,
+    MAX_STRING_LENGTH,
+)
+
+
+def error_of(text: str) -> DesignError:
+    with pytest.raises(DesignError) as caught:
+        compile_text(text, "t.arch")
+    return caught.value
+
+
+def first(error: DesignError) -> tuple[int, int, str]:
+    diagnostic = error.diagnostics[0]
+    assert diagnostic.span is not None
+    return diagnostic.span.line, diagnostic.span.column, diagnostic.message
+
+
+def test_name_at_limit_accepted():
+    name = "n" * MAX_NAME_LENGTH
+    compiled = compile_text(f"function {name}\n")
+    assert name in compiled.model.units
+
+
+def test_name_over_limit_rejected():
+    name = "n" * (MAX_NAME_LENGTH + 1)
+    line, column, message = first(error_of(f"function {name}\n"))
+    assert (line, column) == (1, 10)
+    assert message == f"name is {MAX_NAME_LENGTH + 1} characters long; the limit is 64"
+
+
+def test_huge_name_message_stays_short():
+    error = error_of("tier " + "a" * 1_000_000 + "\n")
+    assert len(error.format()) < 1_000
+
+
+def test_keyword_over_limit_rejected():
+    line, column, message = first(error_of("k" * 100 + " web\n"))
+    assert (line, column) == (1, 1)
+    assert message.startswith("name is 100 characters long")
+
+
+def test_number_over_limit_rejected():
+    digits = "9" * 5_000
+    line, column, message = first(error_of(f"tier web min={digits}\n"))
+    assert (line, column) == (1, 14)
+    assert (
+        message == f"number is 5000 characters long; the limit is {MAX_NUMBER_LENGTH}"
+    )
+
+
+def test_long_number_in_string_rejected_cleanly():
+    digits = "9" * 1_000
+    _, _, message = first(error_of(f'tier web min="{digits}"\n'))
+    assert message.startswith("invalid value for option 'min'")
+
+
+def test_string_over_limit_rejected():
+    text = "l" * MAX_STRING_LENGTH
+    line, column, message = first(error_of(f'design d "{text}"\n'))
+    assert (line, column) == (1, 10)
+    assert (
+        message
+        == f"string is {MAX_STRING_LENGTH + 2} characters long; the limit is 1024"
+    )
+
+
+def test_blocks_nested_to_limit_accepted():
+    text = "group g {\n" * MAX_NESTING + "function f\n" + "}\n" * MAX_NESTING
+    compiled = compile_text(text)
+    assert "f" in compiled.model.units
+
+
+def test_blocks_nested_past_limit_rejected():
+    depth = MAX_NESTING + 1
+    text = "group g {\n" * depth + "function f\n" + "}\n" * depth
+    line, column, message = first(error_of(text))
+    assert (line, column) == (depth, 1)
+    assert message == f"blocks nest deeper than {MAX_NESTING} levels"
+
+
+def test_thousands_of_nested_blocks_rejected():
+    depth = 20_000
+    error = error_of("group g {\n" * depth + "}\n" * depth)
+    assert len(error.diagnostics) == 1
+    assert error.diagnostics[0].message == "blocks nest deeper than 32 levels"
+
+
+def test_thousands_of_nested_lists_rejected():
+    depth = 20_000
+    text = "function f memory=" + "[" * depth + "1MB" + "]" * depth + "\n"
+    _, column, message = first(error_of(text))
+    assert column == 19 + MAX_NESTING
+    assert message == "lists nest deeper than 32 levels"
+
+
+def test_nesting_counts_across_includes(tmp_path: Path):
+    half = MAX_NESTING // 2 + 1
+    inner = "group g {\n" * half + "function f\n" + "}\n" * half
+    (tmp_path / "inner.arch").write_text(inner)
+    outer = "group g {\n" * half + 'include "inner.arch"\n' + "}\n" * half
+    (tmp_path / "main.arch").write_text(outer)
+    with pytest.raises(DesignError) as caught:
+        compile_file(tmp_path / "main.arch")
+    diagnostic = caught.value.diagnostics[0]
+    assert diagnostic.span.file == "inner.arch"
+    assert diagnostic.message.startswith("blocks nest deeper than 32 levels")
+    assert diagnostic.notes[0][1] == "included from here"
