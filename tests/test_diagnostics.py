@@ -83,3 +83,19 @@ def test_control_characters_not_echoed():
     assert "\x1b" not in text
     assert error.diagnostics[0].message == "unexpected character U+001B"
     assert quoted_line(error) == "tier web \ufffd[31m"
+
+
+def test_invalid_utf8_column_counts_characters(tmp_path):
+    path = tmp_path / "bad.arch"
+    path.write_bytes(
+        'design d "ééé" \xff\n'.encode("latin-1").replace(b"\xe9", "é".encode())
+    )
+    span = error_of_file(path).diagnostics[0].span
+    assert (span.line, span.column) == (1, 16)
+
+
+def test_invalid_utf8_after_bom(tmp_path):
+    path = tmp_path / "bad.arch"
+    path.write_bytes(b"\xef\xbb\xbftier \xff\n")
+    span = error_of_file(path).diagnostics[0].span
+    assert (span.line, span.column) == (1, 6)

@@ -14,6 +14,7 @@ from archdsl.parse.limits import (
     MAX_NUMBER_LENGTH,
     MAX_STRING_LENGTH,
 )
+from archdsl.resolve import MAX_FILE_BYTES
 
 
 def error_of(text: str) -> DesignError:
@@ -118,3 +119,30 @@ def test_nesting_counts_across_includes(tmp_path: Path):
     assert diagnostic.span.file == "inner.arch"
     assert diagnostic.message.startswith("blocks nest deeper than 32 levels")
     assert diagnostic.notes[0][1] == "included from here"
+
+
+def test_oversized_file_rejected_with_position(tmp_path: Path):
+    path = tmp_path / "big.arch"
+    path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    with pytest.raises(DesignError) as caught:
+        compile_file(path)
+    diagnostic = caught.value.diagnostics[0]
+    assert (diagnostic.span.line, diagnostic.span.column) == (1, 1)
+    assert diagnostic.message == "design file is larger than 1048576 bytes (1 MiB)"
+
+
+def test_oversized_include_names_the_include(tmp_path: Path):
+    (tmp_path / "big.arch").write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    (tmp_path / "main.arch").write_text('function f\ninclude "big.arch"\n')
+    with pytest.raises(DesignError) as caught:
+        compile_file(tmp_path / "main.arch")
+    diagnostic = caught.value.diagnostics[0]
+    assert diagnostic.span.file == "big.arch"
+    assert diagnostic.notes[0][0].line == 2
+
+
+def test_endless_device_rejected_as_too_large():
+    # /dev/zero never ends; only a bounded read returns from it.
+    with pytest.raises(DesignError) as caught:
+        compile_file(Path("/dev/zero"))
+    assert caught.value.diagnostics[0].message.startswith("design file is larger")
