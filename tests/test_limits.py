@@ -15,6 +15,8 @@ from archdsl.parse.limits import (
     MAX_STRING_LENGTH,
 )
 from archdsl.resolve import MAX_FILE_BYTES
+from archdsl.resolve.blocks import MAX_CELL_COPIES_TOTAL
+from tests.conftest import run_archdsl
 
 
 def error_of(text: str) -> DesignError:
@@ -146,3 +148,30 @@ def test_endless_device_rejected_as_too_large():
     with pytest.raises(DesignError) as caught:
         compile_file(Path("/dev/zero"))
     assert caught.value.diagnostics[0].message.startswith("design file is larger")
+
+
+def test_nested_empty_cells_rejected():
+    text = "cell a x100 {\n cell b x100 {\n  cell c x100 {\n   cell d x100 {\n"
+    text += "   }\n  }\n }\n}\n"
+    error = error_of(text)
+    assert len(error.diagnostics) == 1
+    message = error.diagnostics[0].message
+    assert message == f"nested cells stamp out more than {MAX_CELL_COPIES_TOTAL} copies"
+
+
+def test_nested_cells_within_limit_accepted():
+    text = "cell a x10 vpc=off {\n cell b x10 vpc=off {\n  function f\n }\n}\n"
+    compiled = compile_text(text)
+    assert len([unit for unit in compiled.model.units if unit.endswith(".f")]) == 100
+
+
+def test_cli_rejects_nested_cells(tmp_path: Path):
+    design = tmp_path / "cells.arch"
+    design.write_text(
+        "cell a x100 {\n cell b x100 {\n  cell c x100 {\n   cell d x100 {\n"
+        "    function f\n   }\n  }\n }\n}\n"
+    )
+    result = run_archdsl("check", str(design))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{design}:")
+    assert "nested cells stamp out more than" in result.stderr
