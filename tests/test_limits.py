@@ -175,3 +175,15 @@ def test_cli_rejects_nested_cells(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"{design}:")
     assert "nested cells stamp out more than" in result.stderr
+
+
+def test_huge_cell_count_rejected():
+    line, column, message = first(error_of("cell x100000 {\n  function f\n}\n"))
+    assert (line, column) == (1, 6)
+    assert message == "invalid value for option 'count': 100000 is above the maximum 100"
+
+
+def test_copy_count_word_is_not_a_name():
+    compiled = compile_text("cell x3 {\n  function f\n}\n")
+    functions = [name for name in compiled.model.units if name.endswith(".f")]
+    assert functions == ["cell1.f", "cell2.f", "cell3.f"]

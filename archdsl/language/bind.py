@@ -20,6 +20,9 @@ from archdsl.language.types import ValueProblem, ValueType
 from archdsl.parse import ast
 from archdsl.source import Span
 
+#: A copy count written as a word: ``x3`` for ``count=3``.
+_REPEAT = re.compile(r"x([0-9]+)")
+
 #: Arrow spelling to flow kind.
 ARROW_KINDS = {"->": "sync", "~>": "async", "=>": "data", "..>": "event"}
 
@@ -211,7 +214,8 @@ class Binder:
                 )
                 return None, first.span, False
         if isinstance(first, ast.Name) and (
-            spec.name == "required" or first.text not in spec.vocabulary()
+            spec.name == "required"
+            or (first.text not in spec.vocabulary() and not _is_repeat(spec, first))
         ):
             items.pop(0)
             return first.text, first.span, True
@@ -314,7 +318,7 @@ class Binder:
                 settings, word_set.key, Setting(word.text, word.span), word.span
             )
             return True
-        repeat = re.fullmatch(r"x([0-9]{1,9})", word.text)
+        repeat = _REPEAT.fullmatch(word.text)
         count_option = spec.option("count")
         if spec.repeat and repeat and count_option is not None:
             digits = ast.Number(repeat.group(1), word.span)
@@ -449,6 +453,11 @@ class Binder:
             message += _did_you_mean(text, list(problem.choices))
         hint = problem.hint or f"use {value_type.describe()}"
         self.diagnostics.error(message, span, hint)
+
+
+def _is_repeat(spec: StatementSpec, word: ast.Name) -> bool:
+    """Return whether ``word`` is a copy count such as ``x3`` that ``spec`` accepts."""
+    return spec.repeat and _REPEAT.fullmatch(word.text) is not None
 
 
 def _closest(text: str, candidates: list[str]) -> str | None:
