@@ -360,6 +360,16 @@ class Binder:
         if value_type is None:
             self._unknown_option(spec, item.key)
             return
+        if option is None and key in _own_keys(spec):
+            # The statement stores a clause or a word under this key, so a
+            # filter field of the same name would be read as that setting.
+            self.diagnostics.error(
+                f"'{key}' cannot be a filter field in '{spec.keyword}': the "
+                f"statement uses the name '{key}' for a setting of its own",
+                item.key.span,
+                "filter on another field, or filter in the target",
+            )
+            return
         operators = (
             option.operators if option else ("=", "!=", ">", "<", ">=", "<=", "^=")
         )
@@ -453,6 +463,11 @@ class Binder:
             message += _did_you_mean(text, list(problem.choices))
         hint = problem.hint or f"use {value_type.describe()}"
         self.diagnostics.error(message, span, hint)
+
+
+def _own_keys(spec: StatementSpec) -> set[str]:
+    """Return the setting keys that the spec's clauses and word sets store under."""
+    return {clause.key for clause in spec.clauses} | {ws.key for ws in spec.words}
 
 
 def _is_repeat(spec: StatementSpec, word: ast.Name) -> bool:
