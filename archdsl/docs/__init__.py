@@ -53,10 +53,27 @@ def build_document(
     png: bool = True,
 ) -> Document:
     """Render the document of one compiled design for ``folder``."""
+    from archdsl.render import render
+
+    model = compiled.model
+    readme = build_readme(compiled, design_path, folder, templates=templates)
+    files = {README: readme, SVG: render(model, "svg")}
+    if png:
+        files[PNG] = render(model, "png")
+    return Document(folder, files)
+
+
+def build_readme(
+    compiled: Compiled,
+    design_path: Path,
+    folder: Path,
+    *,
+    templates: Path | None = None,
+) -> bytes:
+    """Return the document's markdown text; Graphviz does not run."""
     from archdsl.check.engine import run_check
     from archdsl.check.simulate import Scenario, simulate
     from archdsl.docs.context import DocumentInputs, build_context
-    from archdsl.render import render
 
     model = compiled.model
     check = run_check(model)
@@ -81,10 +98,7 @@ def build_document(
     )
     logger.info("writing the document of %s", model.design.name)
     text = _render_template(templates, build_context(inputs))
-    files = {README: _tidy(text).encode("utf-8"), SVG: render(model, "svg")}
-    if png:
-        files[PNG] = render(model, "png")
-    return Document(folder, files)
+    return _tidy(text).encode("utf-8")
 
 
 def _render_template(templates: Path | None, context: dict) -> str:
