@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from archdsl.controls import replace_controls
 from archdsl.source import SourceSet, Span
 
 #: Diagnostics printed before the rest are summarised as "and N more".
@@ -143,7 +144,7 @@ def format_diagnostic(diagnostic: Diagnostic, sources: SourceSet | None) -> str:
     The source line follows with a caret under the span, then the hint.
     """
     span = diagnostic.span
-    header = f"{diagnostic.severity.value}: {diagnostic.message}"
+    header = f"{diagnostic.severity.value}: {replace_controls(diagnostic.message)}"
     if span is None:
         lines = [header]
     else:
@@ -154,7 +155,7 @@ def format_diagnostic(diagnostic: Diagnostic, sources: SourceSet | None) -> str:
         path = sources.display_path(note_span.file) if sources else note_span.file
         lines.append(f"{path}:{note_span.line}:{note_span.column}: note: {note}")
     if diagnostic.hint:
-        lines.append(f"  hint: {diagnostic.hint}")
+        lines.append(f"  hint: {replace_controls(diagnostic.hint)}")
     return "\n".join(lines)
 
 

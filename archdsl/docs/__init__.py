@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdsl.compiler import Compiled
+from archdsl.controls import replace_controls
 from archdsl.errors import ArchdslError, OutputError
 
 
@@ -98,7 +99,7 @@ def build_readme(
     )
     logger.info("writing the document of %s", model.design.name)
     text = _render_template(templates, build_context(inputs))
-    return _tidy(text).encode("utf-8")
+    return replace_controls(_tidy(text)).encode("utf-8")
 
 
 def _render_template(templates: Path | None, context: dict) -> str:
