@@ -194,9 +194,10 @@ def _caret_lines(span: Span, sources: SourceSet | None) -> list[str]:
     # Tabs are kept in the prefix so the caret lines up under the source.
     prefix = "".join(ch if ch == "\t" else " " for ch in shown[: start - first])
     gutter = f"{span.line:>4} | "
+    margin = " " * (len(gutter) - 2) + "| " + " " * len(lead)
     return [
         f"{gutter}{lead}{shown}{tail}",
-        " " * (len(gutter) - 2) + "| " + " " * len(lead) + prefix + "^" + "~" * (width - 1),
+        margin + prefix + "^" + "~" * (width - 1),
     ]
 
 
@@ -214,6 +215,4 @@ def _printable(text: str) -> str:
 
     Each is replaced by one U+FFFD, which keeps the caret under the right column.
     """
-    return "".join(
-        ch if ch.isprintable() or ch == "\t" else "\ufffd" for ch in text
-    )
+    return "".join(ch if ch.isprintable() or ch == "\t" else "\ufffd" for ch in text)

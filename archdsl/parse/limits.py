@@ -90,7 +90,9 @@ def _nesting_problem(node: Tree, kind: str, file: str) -> Diagnostic:
     meta = node.meta
     span = Span.point(file, getattr(meta, "line", 1), getattr(meta, "column", 1))
     if kind == "blocks":
-        hint = "move the inner statements out; designs rarely need more than four levels"
+        hint = (
+            "move the inner statements out; designs rarely need more than four levels"
+        )
     else:
         hint = "no option takes nested lists; write one flat list: [a, b, c]"
     return Diagnostic(
