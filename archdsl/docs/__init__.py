@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archdsl.compiler import Compiled
 from archdsl.controls import replace_controls
-from archdsl.errors import ArchdslError, OutputError
+from archdsl.errors import ArchdslError, OutputError, UsageError
 
 
 class TemplateError(ArchdslError):
@@ -34,9 +34,26 @@ def document_folder(output: Path, design: Path) -> Path:
     """Return the folder of ``design``'s document under ``output``.
 
     Each document gets a subfolder named after its design, unless ``output``
-    already has that name.
+    already has that name. Raise UsageError when that name would leave
+    ``output`` (a design called ``...arch`` has the stem ``..``) or when the
+    subfolder is a symbolic link, which could send the files anywhere.
     """
-    return output if output.name == design.stem else output / design.stem
+    stem = design.stem
+    if stem in ("", ".", ".."):
+        raise UsageError(
+            f"cannot name a document folder after '{design.name}': without its "
+            f"extension the name is '{stem}'; rename the design file"
+        )
+    if output.name == stem:
+        return output
+    folder = output / stem
+    if folder.is_symlink():
+        raise UsageError(
+            f"{folder} is a symbolic link; archdsl writes documents only into "
+            "real folders below the -o folder. Remove the link, or pass its "
+            "target as -o"
+        )
+    return folder
 
 
 @dataclass
@@ -149,7 +166,9 @@ def write_document(document: Document) -> None:
             f"cannot create {document.folder}: {error.strerror}"
         ) from None
     for name, data in document.files.items():
-        write_atomic(document.folder / name, data)
+        # archdsl names these files, so a link in their place is replaced,
+        # never written through.
+        write_atomic(document.folder / name, data, follow_symlinks=False)
 
 
 def stale_files(document: Document) -> list[tuple[str, str]]:
