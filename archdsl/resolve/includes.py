@@ -110,6 +110,15 @@ class _Includer:
                 chain,
             )
             return None
+        if target.exists() and not target.is_file():
+            # A folder, a pipe or a device: reading a pipe could block forever.
+            self._error(
+                written.span,
+                f"include '{written.text}' is not a regular file",
+                "include a .arch file",
+                chain,
+            )
+            return None
         if not target.is_file():
             self._error(
                 written.span,
