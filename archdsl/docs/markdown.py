@@ -77,7 +77,7 @@ class FolderLoader(jinja2.FileSystemLoader):
 
     def get_source(
         self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    ) -> tuple[str, str, Callable[[], bool]]:
         pieces = split_template_path(template)
         path = self.folder.joinpath(*pieces)
         if path.exists() and not path.resolve().is_relative_to(self.folder.resolve()):
