@@ -186,3 +186,11 @@ def test_template_cannot_reach_python(tmp_path: Path):
     result = docs_with_template(tmp_path, templates)
     assert result.returncode == 2
     assert "unsafe" in result.stderr
+
+
+def test_template_including_itself_rejected(tmp_path: Path):
+    templates = tmp_path / "templates"
+    write(templates / "design.md.j2", '# x\n{% include "design.md.j2" %}\n')
+    result = docs_with_template(tmp_path, templates)
+    assert result.returncode == 2
+    assert "include or call each other without end" in result.stderr

@@ -133,6 +133,11 @@ def _render_template(templates: Path | None, context: dict) -> str:
         raise TemplateError(
             f"template error: {error}; check the templates in {templates or 'archdsl'}"
         ) from None
+    except RecursionError:
+        raise TemplateError(
+            "template error: the templates include or call each other without "
+            f"end; check the includes and macros in {templates or 'archdsl'}"
+        ) from None
 
 
 def _relative(target: Path, folder: Path) -> str:
