@@ -137,3 +137,13 @@ def test_filter_field_named_like_clause_word_binds():
     (sub,), diagnostics = bind("sub fn to orders type=[car]\n")
     assert diagnostics == []
     assert sub.get("type") == ("car",)
+
+
+@pytest.mark.parametrize(
+    "text", ["flow\n", "flow web port=80\n", "group g {\n  flow\n}\n"]
+)
+def test_flow_keyword_is_not_a_statement(text):
+    # The vocabulary registers 'flow' for arrow statements, and a declaration
+    # with that keyword reached an expansion with no handler for it.
+    diagnostic = only_error(text)
+    assert diagnostic.message == "'flow' is not a statement"

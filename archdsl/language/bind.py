@@ -154,6 +154,14 @@ class Binder:
     ) -> Statement | None:
         keyword = node.keyword.text
         spec = vocabulary.lookup(keyword)
+        if keyword == "flow":
+            # 'flow' names the spec of arrow statements; no declaration uses it.
+            self.diagnostics.error(
+                "'flow' is not a statement",
+                node.keyword.span,
+                "write a flow with an arrow between names, e.g. 'web -> app'",
+            )
+            return None
         if spec is None:
             self._unknown_keyword(node.keyword)
             return None
