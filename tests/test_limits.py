@@ -8,6 +8,7 @@ import pytest
 
 from archdsl.compiler import compile_file, compile_text
 from archdsl.errors import DesignError
+from archdsl.expand.context import MAX_COMPONENTS
 from archdsl.parse.limits import (
     MAX_NAME_LENGTH,
     MAX_NESTING,
@@ -180,10 +181,20 @@ def test_cli_rejects_nested_cells(tmp_path: Path):
 def test_huge_cell_count_rejected():
     line, column, message = first(error_of("cell x100000 {\n  function f\n}\n"))
     assert (line, column) == (1, 6)
-    assert message == "invalid value for option 'count': 100000 is above the maximum 100"
+    assert (
+        message == "invalid value for option 'count': 100000 is above the maximum 100"
+    )
 
 
 def test_copy_count_word_is_not_a_name():
     compiled = compile_text("cell x3 {\n  function f\n}\n")
     functions = [name for name in compiled.model.units if name.endswith(".f")]
     assert functions == ["cell1.f", "cell2.f", "cell3.f"]
+
+
+def test_components_over_limit_rejected():
+    # Two nested x100 cells of one tier expand into about 110,000 components,
+    # whose checklist took a quarter of an hour.
+    text = "cell a x100 vpc=off {\n cell b x100 vpc=off {\n  tier web\n }\n}\n"
+    _, _, message = first(error_of(text))
+    assert message == f"the design expands into more than {MAX_COMPONENTS} components"
