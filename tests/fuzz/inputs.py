@@ -343,8 +343,10 @@ LINE_MUTATIONS = (
 
 
 @st.composite
-def mutated_corpus(draw: st.DrawFn) -> bytes:
-    path = draw(st.sampled_from(CORPUS))
+def mutated_corpus(draw: st.DrawFn, path: Path | None = None) -> bytes:
+    """Return a mutation of ``path``, or of a design drawn from the corpus."""
+    if path is None:
+        path = draw(st.sampled_from(CORPUS))
     lines = path.read_text(encoding="utf-8").split("\n")
     data = draw(st.data())
     for mutation in draw(

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import event, given
+from hypothesis import strategies as st
 
 from tests.fuzz.budget import budget
 from tests.fuzz.harness import prepare_workspace, run_in_process
 from tests.fuzz.inputs import (
+    CORPUS,
     generated_designs,
     mutated_corpus,
     random_bytes,
@@ -45,10 +47,17 @@ def test_token_soups(design_file: Path, data: bytes) -> None:
     _run(design_file, data)
 
 
-@budget(ci_examples=400)
+@budget(ci_examples=200)
 @given(data=mutated_corpus())
 def test_mutated_corpus(design_file: Path, data: bytes) -> None:
     _run(design_file, data)
+
+
+@pytest.mark.parametrize("original", CORPUS, ids=[path.stem for path in CORPUS])
+@budget(ci_examples=6, long_run_share=1 / len(CORPUS))
+@given(data=st.data())
+def test_each_design_mutated(design_file: Path, original: Path, data) -> None:
+    _run(design_file, data.draw(mutated_corpus(original)))
 
 
 @budget(ci_examples=400)
