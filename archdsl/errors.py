@@ -13,10 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from archdsl.controls import replace_controls
 from archdsl.source import SourceSet, Span
 
 #: Diagnostics printed before the rest are summarised as "and N more".
 MAX_SHOWN = 20
+
+#: Characters of a source line that a message quotes. A longer line is cut
+#: to this many around the caret, with "..." where it was cut, so that a
+#: 1 MiB line never reaches the terminal in full.
+MAX_EXCERPT = 120
+#: Characters quoted before the caret when a long line is cut.
+EXCERPT_BEFORE_CARET = 40
 
 
 class Severity(StrEnum):
@@ -136,7 +144,7 @@ def format_diagnostic(diagnostic: Diagnostic, sources: SourceSet | None) -> str:
     The source line follows with a caret under the span, then the hint.
     """
     span = diagnostic.span
-    header = f"{diagnostic.severity.value}: {diagnostic.message}"
+    header = f"{diagnostic.severity.value}: {replace_controls(diagnostic.message)}"
     if span is None:
         lines = [header]
     else:
@@ -147,7 +155,7 @@ def format_diagnostic(diagnostic: Diagnostic, sources: SourceSet | None) -> str:
         path = sources.display_path(note_span.file) if sources else note_span.file
         lines.append(f"{path}:{note_span.line}:{note_span.column}: note: {note}")
     if diagnostic.hint:
-        lines.append(f"  hint: {diagnostic.hint}")
+        lines.append(f"  hint: {replace_controls(diagnostic.hint)}")
     return "\n".join(lines)
 
 
@@ -173,15 +181,38 @@ def _caret_lines(span: Span, sources: SourceSet | None) -> list[str]:
     text = source.line(span.line)
     if not text.strip():
         return []
-    # Tabs are kept in the prefix so the caret lines up under the source.
-    prefix = "".join(ch if ch == "\t" else " " for ch in text[: span.column - 1])
+    start = min(max(span.column - 1, 0), len(text))
     if span.end_line == span.line:
         width = max(1, span.end_column - span.column)
     else:
-        width = max(1, len(text) - span.column + 1)
-    width = min(width, max(1, len(text) - span.column + 1))
+        width = max(1, len(text) - start)
+    first, last = _excerpt_window(len(text), start)
+    width = min(width, max(1, last - start))
+    lead = "..." if first > 0 else ""
+    tail = "..." if last < len(text) else ""
+    shown = _printable(text[first:last])
+    # Tabs are kept in the prefix so the caret lines up under the source.
+    prefix = "".join(ch if ch == "\t" else " " for ch in shown[: start - first])
     gutter = f"{span.line:>4} | "
+    margin = " " * (len(gutter) - 2) + "| " + " " * len(lead)
     return [
-        f"{gutter}{text}",
-        " " * (len(gutter) - 2) + "| " + prefix + "^" + "~" * (width - 1),
+        f"{gutter}{lead}{shown}{tail}",
+        margin + prefix + "^" + "~" * (width - 1),
     ]
+
+
+def _excerpt_window(length: int, start: int) -> tuple[int, int]:
+    """Return the slice of a line of ``length`` characters to quote for a caret at ``start``."""
+    if length <= MAX_EXCERPT:
+        return 0, length
+    first = max(0, start - EXCERPT_BEFORE_CARET)
+    last = min(length, first + MAX_EXCERPT)
+    return max(0, last - MAX_EXCERPT), last
+
+
+def _printable(text: str) -> str:
+    """Replace control and format characters, so a quoted line cannot drive the terminal.
+
+    Each is replaced by one U+FFFD, which keeps the caret under the right column.
+    """
+    return "".join(ch if ch.isprintable() or ch == "\t" else "\ufffd" for ch in text)

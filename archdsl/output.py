@@ -17,10 +17,17 @@ from archdsl.errors import OutputError
 TEMP_PREFIX = ".archdsl-"
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``; a symbolic link's target is replaced."""
+def write_atomic(
+    path: str | Path, data: bytes, *, follow_symlinks: bool = True
+) -> None:
+    """Replace ``path`` with ``data``.
+
+    When ``path`` is a symbolic link, its target is replaced, or with
+    ``follow_symlinks=False`` the link itself, so that a link planted among
+    files that archdsl names itself cannot send a write elsewhere.
+    """
     path = Path(path)
-    if path.is_symlink():
+    if path.is_symlink() and follow_symlinks:
         path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -55,7 +62,7 @@ def _copy_mode(path: Path, temp_name: str) -> None:
     diagrams and docs that others read.
     """
     try:
-        mode = path.stat().st_mode & 0o777
+        mode = 0o644 if path.is_symlink() else path.stat().st_mode & 0o777
     except FileNotFoundError:
         mode = 0o644
     os.chmod(temp_name, mode)

@@ -36,17 +36,28 @@ class Span:
 
 @dataclass
 class Source:
-    """The text of one design file and where it was read from."""
+    """The text of one design file and where it was read from.
+
+    A leading byte order mark is dropped, because the parser never sees it
+    and columns on the first line would otherwise be off by one.
+    """
 
     name: str
     text: str
     path: Path | None = None
     _lines: list[str] = field(default_factory=list, repr=False)
 
+    def __post_init__(self) -> None:
+        self.text = self.text.removeprefix("\ufeff")
+
     def line(self, number: int) -> str:
-        """Return line ``number`` (1-based) without its line break."""
+        """Return line ``number`` (1-based) without its line break.
+
+        Lines end at LF only, as the parser counts them: a lone CR, a form
+        feed or U+2028 inside a line does not start a new one.
+        """
         if not self._lines:
-            self._lines = self.text.splitlines() or [""]
+            self._lines = [line.removesuffix("\r") for line in self.text.split("\n")]
         if 1 <= number <= len(self._lines):
             return self._lines[number - 1]
         return ""

@@ -115,3 +115,35 @@ def test_compile_reports_every_vocabulary_error():
     with pytest.raises(DesignError) as caught:
         compile_text("tier web mn=2\ndb x auroa\n", "t.arch")
     assert [d.span.line for d in caught.value.diagnostics] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("sub fn suffix=[a] source=[topic]\n", 19),
+        ("sub fn to orders scope!=[x]\n", 18),
+        ("rule r on b to t target=[x]\n", 18),
+    ],
+)
+def test_filter_field_cannot_take_own_key(text, column):
+    # 'sub' stores its 'to' clause under 'source', so a filter field of that
+    # name would be read as the subscription's source.
+    diagnostic = only_error(text)
+    assert diagnostic.message.endswith("for a setting of its own")
+    assert diagnostic.span.column == column
+
+
+def test_filter_field_named_like_clause_word_binds():
+    (sub,), diagnostics = bind("sub fn to orders type=[car]\n")
+    assert diagnostics == []
+    assert sub.get("type") == ("car",)
+
+
+@pytest.mark.parametrize(
+    "text", ["flow\n", "flow web port=80\n", "group g {\n  flow\n}\n"]
+)
+def test_flow_keyword_is_not_a_statement(text):
+    # The vocabulary registers 'flow' for arrow statements, and a declaration
+    # with that keyword reached an expansion with no handler for it.
+    diagnostic = only_error(text)
+    assert diagnostic.message == "'flow' is not a statement"

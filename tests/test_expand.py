@@ -135,6 +135,18 @@ SEMANTIC_ERRORS = [
         2,
         6,
     ),
+    (
+        "design d azs=1\ndb x rds multi_az\n",
+        "multi_az needs a design that spans at least 2 AZs",
+        2,
+        10,
+    ),
+    (
+        "design d azs=1\ncache c redis multi_az\n",
+        "multi_az needs a design that spans at least 2 AZs",
+        2,
+        15,
+    ),
     ("edge cdn\ntier app internal\n", "the edge has nothing to front", 1, 1),
     ("tier web\nweb -> web\n", "'web' flows to itself", 2, 8),
     ("tier nat\n", "'nat' is the name of a generated component", 1, 6),

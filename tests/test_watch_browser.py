@@ -193,3 +193,60 @@ def test_reconnects_after_server_restart(page, preview):
     finally:
         restarted.stop()
     assert connection == "live"
+
+
+#: Markup that runs script if the page inserts it as HTML: an event handler
+#: on an image and a script element, each setting ``window.pwned``.
+HOSTILE_MARKUP = (
+    '<img src=x onerror="window.pwned=1"> '
+    '<script>window.pwned=2</script> & \\ " `tick` | é'
+)
+
+
+def quoted(text: str) -> str:
+    """Return ``text`` as a design-language string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+HOSTILE_DESIGN = f"design shop {quoted(HOSTILE_MARKUP)}\nfunction api\n"
+#: A design whose error message quotes the hostile string.
+HOSTILE_ERROR = f"function api\n{quoted(HOSTILE_MARKUP)} -> api\n"
+
+
+@pytest.fixture
+def hostile_preview(tmp_path, dot_available):
+    design = tmp_path / 'a<b>&"c.arch'
+    design.write_text(HOSTILE_DESIGN, encoding="utf-8")
+    started = Preview(design)
+    yield started
+    started.stop()
+
+
+def test_hostile_label_shown_as_text(page, hostile_preview):
+    page.goto(hostile_preview.server.url)
+    wait_for_diagram_text(page, "window.pwned=1")
+    assert '<img src=x onerror="window.pwned=1">' in diagram_text(page)
+    assert "<script>window.pwned=2</script>" in diagram_text(page)
+    assert page.locator("#diagram img").count() == 0
+    assert page.locator("#diagram script").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+
+
+def test_hostile_error_shown_as_text(page, hostile_preview):
+    page.goto(hostile_preview.server.url)
+    wait_for_diagram_text(page, "window.pwned=1")
+    save_in_place(hostile_preview.session.pipeline.design, HOSTILE_ERROR)
+    page.locator("#banner").wait_for(state="visible", timeout=WAIT_MS)
+    banner = page.locator("#banner-text").text_content() or ""
+    assert "unexpected string" in banner
+    # The banner quotes the source line, where the quotes are still escaped.
+    assert '<img src=x onerror=\\"window.pwned=1\\">' in banner
+    assert page.locator("#banner img").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+
+
+def test_hostile_file_name_in_title(page, hostile_preview):
+    page.goto(hostile_preview.server.url)
+    assert page.title() == 'a<b>&"c.arch - archdsl watch'
+    assert page.locator("h1").text_content() == 'a<b>&"c.arch'
+    assert page.locator("h1 b").count() == 0

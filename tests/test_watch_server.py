@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 
 import pytest
 
@@ -192,3 +193,40 @@ def test_busy_port_raises():
             PreviewServer(PreviewState("b"), "127.0.0.1", first.port)
     finally:
         first.stop()
+
+
+def raw_get(server: PreviewServer, target: str) -> tuple[int, bytes]:
+    """Send ``GET target`` exactly as written, which http.client would not."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        request = (
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        sock.sendall(request.encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/diagram.svg/../../../etc/passwd",
+        "/events/../../server.py",
+        "/page.html",
+        "/archdsl/watch/page.html",
+        "/%00",
+        "/..\\..\\..\\etc\\passwd",
+        "/diagram.svg%00.html",
+        "/.%2e/.%2e/proc/self/environ",
+    ],
+)
+def test_traversal_request_not_found(server, target):
+    status, body = raw_get(server, target)
+    assert status == 404
+    assert body == b"not found\n"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdsl.compiler import Compiled
-from archdsl.errors import ArchdslError, OutputError
+from archdsl.controls import replace_controls
+from archdsl.errors import ArchdslError, OutputError, UsageError
 
 
 class TemplateError(ArchdslError):
@@ -33,9 +34,26 @@ def document_folder(output: Path, design: Path) -> Path:
     """Return the folder of ``design``'s document under ``output``.
 
     Each document gets a subfolder named after its design, unless ``output``
-    already has that name.
+    already has that name. Raise UsageError when that name would leave
+    ``output`` (a design called ``...arch`` has the stem ``..``) or when the
+    subfolder is a symbolic link, which could send the files anywhere.
     """
-    return output if output.name == design.stem else output / design.stem
+    stem = design.stem
+    if stem in ("", ".", ".."):
+        raise UsageError(
+            f"cannot name a document folder after '{design.name}': without its "
+            f"extension the name is '{stem}'; rename the design file"
+        )
+    if output.name == stem:
+        return output
+    folder = output / stem
+    if folder.is_symlink():
+        raise UsageError(
+            f"{folder} is a symbolic link; archdsl writes documents only into "
+            "real folders below the -o folder. Remove the link, or pass its "
+            "target as -o"
+        )
+    return folder
 
 
 @dataclass
@@ -53,10 +71,27 @@ def build_document(
     png: bool = True,
 ) -> Document:
     """Render the document of one compiled design for ``folder``."""
+    from archdsl.render import render
+
+    model = compiled.model
+    readme = build_readme(compiled, design_path, folder, templates=templates)
+    files = {README: readme, SVG: render(model, "svg")}
+    if png:
+        files[PNG] = render(model, "png")
+    return Document(folder, files)
+
+
+def build_readme(
+    compiled: Compiled,
+    design_path: Path,
+    folder: Path,
+    *,
+    templates: Path | None = None,
+) -> bytes:
+    """Return the document's markdown text; Graphviz does not run."""
     from archdsl.check.engine import run_check
     from archdsl.check.simulate import Scenario, simulate
     from archdsl.docs.context import DocumentInputs, build_context
-    from archdsl.render import render
 
     model = compiled.model
     check = run_check(model)
@@ -81,10 +116,7 @@ def build_document(
     )
     logger.info("writing the document of %s", model.design.name)
     text = _render_template(templates, build_context(inputs))
-    files = {README: _tidy(text).encode("utf-8"), SVG: render(model, "svg")}
-    if png:
-        files[PNG] = render(model, "png")
-    return Document(folder, files)
+    return replace_controls(_tidy(text)).encode("utf-8")
 
 
 def _render_template(templates: Path | None, context: dict) -> str:
@@ -100,6 +132,11 @@ def _render_template(templates: Path | None, context: dict) -> str:
     except jinja2.TemplateError as error:
         raise TemplateError(
             f"template error: {error}; check the templates in {templates or 'archdsl'}"
+        ) from None
+    except RecursionError:
+        raise TemplateError(
+            "template error: the templates include or call each other without "
+            f"end; check the includes and macros in {templates or 'archdsl'}"
         ) from None
 
 
@@ -134,7 +171,9 @@ def write_document(document: Document) -> None:
             f"cannot create {document.folder}: {error.strerror}"
         ) from None
     for name, data in document.files.items():
-        write_atomic(document.folder / name, data)
+        # archdsl names these files, so a link in their place is replaced,
+        # never written through.
+        write_atomic(document.folder / name, data, follow_symlinks=False)
 
 
 def stale_files(document: Document) -> list[tuple[str, str]]:

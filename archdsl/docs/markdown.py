@@ -8,10 +8,13 @@ print as text and cannot start HTML, a table cell or a code span.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_PACKAGE = "archdsl.docs"
 TEMPLATE_FOLDER = "templates"
@@ -59,13 +62,43 @@ def url(path: object) -> Safe:
     return Safe(quote(str(path), safe="/.-_~"))
 
 
+class FolderLoader(jinja2.FileSystemLoader):
+    """Load templates from one folder and never from outside it.
+
+    jinja2 already rejects names with ``..``. This also rejects a template
+    whose real path leaves the folder through a symbolic link, before the
+    file is opened, so that a template folder from someone else's checkout
+    cannot pull a private file into a document.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        path = self.folder.joinpath(*pieces)
+        if path.exists() and not path.resolve().is_relative_to(self.folder.resolve()):
+            raise jinja2.TemplateError(
+                f"template {template} in {self.folder} is a link to a file "
+                "outside that folder; copy the file into the folder instead"
+            )
+        return super().get_source(environment, template)
+
+
 def environment(templates: Path | None) -> jinja2.Environment:
-    """Return the environment: the user's folder first, then the shipped templates."""
+    """Return the environment: the user's folder first, then the shipped templates.
+
+    The environment is sandboxed, so a template can read the values it is
+    given but cannot reach Python internals through their attributes.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(templates)))
+        loaders.append(FolderLoader(templates))
     loaders.append(jinja2.PackageLoader(TEMPLATE_PACKAGE, TEMPLATE_FOLDER))
-    env = jinja2.Environment(
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         finalize=escape,
         undefined=jinja2.StrictUndefined,

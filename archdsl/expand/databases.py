@@ -55,6 +55,9 @@ def _multi_az(
             statement.span_of("multi_az"),
             "set azs=2 or more on the design statement",
         )
+        # The error fails the design; the caller must not place a standby
+        # in a second AZ that does not exist.
+        return False
     return bool(enabled)
 
 

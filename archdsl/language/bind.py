@@ -20,6 +20,9 @@ from archdsl.language.types import ValueProblem, ValueType
 from archdsl.parse import ast
 from archdsl.source import Span
 
+#: A copy count written as a word: ``x3`` for ``count=3``.
+_REPEAT = re.compile(r"x([0-9]+)")
+
 #: Arrow spelling to flow kind.
 ARROW_KINDS = {"->": "sync", "~>": "async", "=>": "data", "..>": "event"}
 
@@ -151,6 +154,14 @@ class Binder:
     ) -> Statement | None:
         keyword = node.keyword.text
         spec = vocabulary.lookup(keyword)
+        if keyword == "flow":
+            # 'flow' names the spec of arrow statements; no declaration uses it.
+            self.diagnostics.error(
+                "'flow' is not a statement",
+                node.keyword.span,
+                "write a flow with an arrow between names, e.g. 'web -> app'",
+            )
+            return None
         if spec is None:
             self._unknown_keyword(node.keyword)
             return None
@@ -211,7 +222,8 @@ class Binder:
                 )
                 return None, first.span, False
         if isinstance(first, ast.Name) and (
-            spec.name == "required" or first.text not in spec.vocabulary()
+            spec.name == "required"
+            or (first.text not in spec.vocabulary() and not _is_repeat(spec, first))
         ):
             items.pop(0)
             return first.text, first.span, True
@@ -314,7 +326,7 @@ class Binder:
                 settings, word_set.key, Setting(word.text, word.span), word.span
             )
             return True
-        repeat = re.fullmatch(r"x([0-9]{1,9})", word.text)
+        repeat = _REPEAT.fullmatch(word.text)
         count_option = spec.option("count")
         if spec.repeat and repeat and count_option is not None:
             digits = ast.Number(repeat.group(1), word.span)
@@ -355,6 +367,16 @@ class Binder:
             return
         if value_type is None:
             self._unknown_option(spec, item.key)
+            return
+        if option is None and key in _own_keys(spec):
+            # The statement stores a clause or a word under this key, so a
+            # filter field of the same name would be read as that setting.
+            self.diagnostics.error(
+                f"'{key}' cannot be a filter field in '{spec.keyword}': the "
+                f"statement uses the name '{key}' for a setting of its own",
+                item.key.span,
+                "filter on another field, or filter in the target",
+            )
             return
         operators = (
             option.operators if option else ("=", "!=", ">", "<", ">=", "<=", "^=")
@@ -449,6 +471,16 @@ class Binder:
             message += _did_you_mean(text, list(problem.choices))
         hint = problem.hint or f"use {value_type.describe()}"
         self.diagnostics.error(message, span, hint)
+
+
+def _own_keys(spec: StatementSpec) -> set[str]:
+    """Return the setting keys that the spec's clauses and word sets store under."""
+    return {clause.key for clause in spec.clauses} | {ws.key for ws in spec.words}
+
+
+def _is_repeat(spec: StatementSpec, word: ast.Name) -> bool:
+    """Return whether ``word`` is a copy count such as ``x3`` that ``spec`` accepts."""
+    return spec.repeat and _REPEAT.fullmatch(word.text) is not None
 
 
 def _closest(text: str, candidates: list[str]) -> str | None:

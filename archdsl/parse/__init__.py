@@ -21,6 +21,7 @@ from lark.exceptions import (
 from archdsl.errors import DesignError, Diagnostic, Severity
 from archdsl.parse import ast
 from archdsl.parse.grammar import parser
+from archdsl.parse.limits import limit_problems
 from archdsl.parse.transform import InvalidEscapeError, ToAst
 from archdsl.source import Source, SourceSet, Span
 
@@ -59,7 +60,7 @@ def parse_text(text: str, file: str) -> ast.Document:
 
 
 def parse_source(source: Source, sources: SourceSet) -> ast.Document:
-    text = source.text.removeprefix("\ufeff")
+    text = source.text
     diagnostics: list[Diagnostic] = []
     while True:
         try:
@@ -75,6 +76,9 @@ def parse_source(source: Source, sources: SourceSet) -> ast.Document:
         if diagnostics:
             raise DesignError(diagnostics, sources)
         break
+    problems = limit_problems(tree, source.name, MAX_SYNTAX_ERRORS)
+    if problems:
+        raise DesignError(problems, sources)
     try:
         return ToAst(source.name).transform(tree)
     except VisitError as error:
@@ -151,10 +155,10 @@ def _unexpected_character(
             "a hyphen may only join letters or digits inside a name; "
             "a synchronous flow is written '->'",
         )
-    shown = char if char.isprintable() else repr(char)
+    shown = f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
     return Diagnostic(
         Severity.ERROR,
-        f"unexpected character '{shown}'",
+        f"unexpected character {shown}",
         span,
         _expected_hint(error.allowed or set()),
     )
@@ -250,13 +254,19 @@ def _unclosed_brace(text: str) -> tuple[int, int] | None:
 
 
 def _describe_token(token) -> str:
+    text = _shorten(str(token))
     if token.type == "NAME":
-        return f"name '{token}'"
+        return f"name '{text}'"
     if token.type == "NUMBER":
-        return f"number '{token}'"
+        return f"number '{text}'"
     if token.type == "STRING":
-        return f"string {token}"
-    return f"'{token}'"
+        return f"string {text}"
+    return f"'{text}'"
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """Cut ``text`` for quoting in a message; the caret line shows where it is."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _expected_list(expected: set[str]) -> str:

@@ -55,9 +55,16 @@ def format_for(path: str | Path, requested: str | None = None) -> str:
 
 
 def build_dot(model: Model, *, align_replicas: bool = True) -> str:
+    """Return the DOT source; control characters in labels become U+FFFD.
+
+    Graphviz copies label text into SVG as it is, and an SVG that holds a
+    control character is not well-formed XML.
+    """
+    from archdsl.controls import replace_controls
     from archdsl.render.diagram import build_dot as build
 
-    return _DOT_HEADER + build(model, align_replicas=align_replicas)
+    source = build(model, align_replicas=align_replicas)
+    return _DOT_HEADER + replace_controls(source)
 
 
 def render(model: Model, fmt: str, *, pool: DotPool | None = None) -> bytes:

@@ -128,10 +128,12 @@ def dot_text(text: str) -> str:
     """Return ``text`` as a literal Graphviz label.
 
     Backslashes are doubled so that Graphviz's escapes (``\\N``, ``\\l``) do
-    not apply, and ``nohtml`` stops a label such as ``<b>`` from being read
-    as an HTML-like label. The graphviz package escapes the quotes.
+    not apply, and ``&`` becomes ``&amp;`` because Graphviz decodes HTML
+    entities in every label (``&#65;`` is drawn as ``A``). ``nohtml`` stops a
+    label such as ``<b>`` from being read as an HTML-like label. The
+    graphviz package escapes the quotes.
     """
-    return nohtml(text.replace("\\", "\\\\"))
+    return nohtml(text.replace("\\", "\\\\").replace("&", "&amp;"))
 
 
 class _Diagram(Diagram):

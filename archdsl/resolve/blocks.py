@@ -18,6 +18,12 @@ from archdsl.language import ROOT_CONTEXT, Context, FlowStatement, Statement, lo
 #: and layout take minutes, so the design is refused instead.
 MAX_STATEMENTS = 20_000
 
+#: Cell copies stamped out in one design, a copy inside a copy counted once
+#: per outer copy. Empty cells add no statements, so this bounds the work
+#: of nested cells on its own: four nested ``x100`` cells would otherwise
+#: walk 100 million copies.
+MAX_CELL_COPIES_TOTAL = 20_000
+
 BLOCK_KEYWORDS = ("group", "region", "cell", "vpc")
 
 
@@ -26,6 +32,7 @@ class _Flattener:
     diagnostics: DiagnosticBag = field(default_factory=DiagnosticBag)
     output: list[Statement | FlowStatement] = field(default_factory=list)
     too_many: bool = False
+    cell_copies: int = 0
     #: The design statement's region; a region block for it shares the
     #: design's VPC unless the block sets its own range or AZs.
     home_region: str = "us-east-1"
@@ -133,6 +140,17 @@ class _Flattener:
         count = block.get("count", 1)
         own_vpc = block.get("vpc", True)
         for index in range(1, count + 1):
+            if self.too_many:
+                return
+            self.cell_copies += 1
+            if self.cell_copies > MAX_CELL_COPIES_TOTAL:
+                self.diagnostics.error(
+                    f"nested cells stamp out more than {MAX_CELL_COPIES_TOTAL} copies",
+                    block.span_of("count"),
+                    "use fewer copies in nested cells; the copies multiply",
+                )
+                self.too_many = True
+                return
             copy = f"{block.name}{index}"
             prefix = (*context.prefix, copy)
             self.walk(

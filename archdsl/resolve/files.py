@@ -12,17 +12,16 @@ MAX_FILE_BYTES = 1024 * 1024
 
 
 def read_source(path: Path, name: str, sources: SourceSet) -> Source:
-    """Read a design file as UTF-8; problems become diagnostics."""
+    """Read a design file as UTF-8; problems become diagnostics.
+
+    At most :data:`MAX_FILE_BYTES` + 1 bytes are read, so a device or a pipe
+    that never ends (``/dev/zero``) is rejected as too large instead of
+    filling memory.
+    """
+    start = Span.point(name, 1, 1)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            _fail(
-                name,
-                sources,
-                f"design file is {size} bytes; the limit is {MAX_FILE_BYTES}",
-                "split the design with include",
-            )
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         _fail(name, sources, f"design file not found: {path}", "check the path")
     except IsADirectoryError:
@@ -30,13 +29,23 @@ def read_source(path: Path, name: str, sources: SourceSet) -> Source:
             name, sources, f"{path} is a folder, not a design file", "name a .arch file"
         )
     except OSError as error:
-        _fail(name, sources, f"cannot read {path}: {error.strerror}", None)
+        _fail(name, sources, f"cannot read {path}: {error.strerror}", None, start)
+    if len(data) > MAX_FILE_BYTES:
+        _fail(
+            name,
+            sources,
+            f"design file is larger than {MAX_FILE_BYTES} bytes (1 MiB)",
+            "split the design into files joined with include",
+            start,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        before = data[: error.start].decode("utf-8")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        if line == 1:
+            column -= before.startswith("\ufeff")
         source = Source(name, data.decode("utf-8", errors="replace"), path)
         sources.add(source)
         raise DesignError(
@@ -51,9 +60,11 @@ def read_source(path: Path, name: str, sources: SourceSet) -> Source:
             sources,
         ) from None
     if "\x00" in text:
+        text = text.removeprefix("\ufeff")
         index = text.index("\x00")
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1
+        sources.add(Source(name, text, path))
         _fail(
             name,
             sources,

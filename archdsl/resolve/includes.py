@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archdsl.errors import DesignError, Diagnostic, DiagnosticBag, Severity
 from archdsl.parse import ast, parse_source
+from archdsl.parse.limits import MAX_NESTING
 from archdsl.resolve.files import read_source
 from archdsl.source import Source, SourceSet, Span
 
@@ -30,42 +31,61 @@ class _Includer:
         self,
         statements: tuple[ast.Statement, ...],
         chain: tuple[tuple[Path, Span | None], ...],
+        depth: int = 0,
     ) -> tuple[ast.Statement, ...]:
+        """Return ``statements`` with includes replaced.
+
+        ``depth`` counts the blocks around ``statements``, those of the
+        including files too, so that blocks in included files cannot nest
+        deeper than one file may.
+        """
         result: list[ast.Statement] = []
         for statement in statements:
             if (
                 isinstance(statement, ast.Declaration)
                 and statement.keyword.text == "include"
             ):
-                result.extend(self._include(statement, chain))
+                result.extend(self._include(statement, chain, depth))
             elif isinstance(statement, ast.Block):
-                result.append(
-                    replace(statement, body=self.expand(statement.body, chain))
-                )
+                if depth >= MAX_NESTING:
+                    self._error(
+                        statement.keyword.span,
+                        f"blocks nest deeper than {MAX_NESTING} levels "
+                        "once includes are read",
+                        "move the inner statements out of their blocks",
+                        chain,
+                    )
+                    continue
+                body = self.expand(statement.body, chain, depth + 1)
+                result.append(replace(statement, body=body))
             else:
                 result.append(statement)
         return tuple(result)
 
     def _include(
-        self, statement: ast.Declaration, chain: tuple[tuple[Path, Span | None], ...]
+        self,
+        statement: ast.Declaration,
+        chain: tuple[tuple[Path, Span | None], ...],
+        depth: int,
     ) -> tuple[ast.Statement, ...]:
         target = self._target(statement, chain)
         if target is None:
             return ()
         name = target.relative_to(self.root).as_posix()
+        inner_chain = (*chain, (target, statement.span))
         source = self.sources.get(name)
-        if source is None:
-            try:
-                source = read_source(target, name, self.sources)
-            except DesignError as error:
-                self.diagnostics.items.extend(error.diagnostics)
-                return ()
         try:
+            if source is None:
+                source = read_source(target, name, self.sources)
             document = parse_source(source, self.sources)
         except DesignError as error:
-            self.diagnostics.items.extend(error.diagnostics)
+            notes = _included_from(inner_chain)
+            self.diagnostics.items.extend(
+                replace(diagnostic, notes=(*diagnostic.notes, *notes))
+                for diagnostic in error.diagnostics
+            )
             return ()
-        return self.expand(document.statements, (*chain, (target, statement.span)))
+        return self.expand(document.statements, inner_chain, depth)
 
     def _target(
         self, statement: ast.Declaration, chain: tuple[tuple[Path, Span | None], ...]
@@ -95,6 +115,15 @@ class _Includer:
                 written.span,
                 f"include '{written.text}' is outside the design's folder {self.root}",
                 "keep included files in the design's folder or below it",
+                chain,
+            )
+            return None
+        if target.exists() and not target.is_file():
+            # A folder, a pipe or a device: reading a pipe could block forever.
+            self._error(
+                written.span,
+                f"include '{written.text}' is not a regular file",
+                "include a .arch file",
                 chain,
             )
             return None
@@ -131,12 +160,19 @@ class _Includer:
         hint: str,
         chain: tuple[tuple[Path, Span | None], ...],
     ) -> None:
-        notes = tuple(
-            (include_span, "included from here")
-            for _, include_span in reversed(chain)
-            if include_span is not None
-        )
+        notes = _included_from(chain)
         self.diagnostics.add(Diagnostic(Severity.ERROR, message, span, hint, notes))
+
+
+def _included_from(
+    chain: tuple[tuple[Path, Span | None], ...],
+) -> tuple[tuple[Span, str], ...]:
+    """Return an "included from here" note for each include in ``chain``, innermost first."""
+    return tuple(
+        (include_span, "included from here")
+        for _, include_span in reversed(chain)
+        if include_span is not None
+    )
 
 
 def resolve_includes(

@@ -183,8 +183,8 @@ class Pipeline:
         from archdsl.docs import build_document, document_folder, write_document
 
         assert self.docs_folder is not None
-        folder = document_folder(self.docs_folder, self.design)
         try:
+            folder = document_folder(self.docs_folder, self.design)
             write_document(build_document(compiled, self.design, folder))
         except ArchdslError as error:
             result.error = f"error: {error}"

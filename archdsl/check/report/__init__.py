@@ -12,9 +12,20 @@ Writer = Callable[[CheckResult, SourceSet], str]
 FORMATS = ("text", "markdown", "json", "sarif", "junit")
 
 
+#: Formats read by people or XML parsers, where control characters from a
+#: design's text are replaced. JSON and SARIF escape them and keep the text
+#: exactly as written.
+_REPLACE_CONTROLS = ("text", "markdown", "junit")
+
+
 def write_report(result: CheckResult, sources: SourceSet, fmt: str) -> bytes:
     """Return the report in ``fmt`` as UTF-8 bytes."""
-    return _writer(fmt)(result, sources).encode("utf-8")
+    from archdsl.controls import replace_controls
+
+    report = _writer(fmt)(result, sources)
+    if fmt in _REPLACE_CONTROLS:
+        report = replace_controls(report)
+    return report.encode("utf-8")
 
 
 def _writer(fmt: str) -> Writer:

@@ -68,21 +68,26 @@ def _findings_table(findings: list[Finding], sources: SourceSet) -> list[str]:
         "| severity | rule | components | location | finding | fix |",
         "|---|---|---|---|---|---|",
     ]
+    from archdsl.docs.markdown import code, escape
+
     for finding in findings:
-        severity = finding.severity.value
+        severity = cell(finding.severity.value)
         if finding.waived and finding.waiver is not None:
-            severity += f" (waived: {finding.waiver.reason})"
+            # The reason is the author's free text: '<' could open HTML and
+            # a backtick a code span, so it is escaped as the design
+            # document escapes text.
+            severity += f" (waived: {escape(finding.waiver.reason)})"
         components = ", ".join(f"`{c}`" for c in finding.components) or "the design"
         lines.append(
             "| "
             + " | ".join(
                 [
-                    cell(severity),
+                    severity,
                     f"`{finding.rule.id}` {cell(finding.rule.title)}",
                     cell(
                         components if finding.components else components_text(finding)
                     ),
-                    f"`{cell(location(finding.span, sources))}`",
+                    code(location(finding.span, sources)),
                     cell(finding.message),
                     cell(finding.fix),
                 ]
