@@ -32,6 +32,9 @@ class WatchProcess:
     """``archdsl watch`` in a child process, with its output read line by line."""
 
     def __init__(self, args: list[str], cwd: Path, env: dict | None = None) -> None:
+        # With faulthandler on, SIGABRT makes a stuck process print the stack
+        # of every thread, which the test then reports.
+        env = {**(os.environ if env is None else env), "PYTHONFAULTHANDLER": "1"}
         self.process = subprocess.Popen(
             [*archdsl_command(), "watch", *args],
             cwd=cwd,
@@ -67,7 +70,19 @@ class WatchProcess:
 
     def interrupt(self, signum: int = signal.SIGINT) -> int:
         self.process.send_signal(signum)
-        return self.process.wait(timeout=DEADLINE_SECONDS)
+        try:
+            return self.process.wait(timeout=DEADLINE_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait()
+            time.sleep(0.5)
+            for name, lines in (("stdout", self.stdout), ("stderr", self.stderr)):
+                while not lines.empty():
+                    self.seen[name].append(lines.get())
+            dump = "\n".join(self.seen["stdout"][-5:] + self.seen["stderr"][-60:])
+            raise AssertionError(
+                f"watch did not exit after {signum!r}:\n{dump}"
+            ) from None
 
     def kill(self) -> None:
         if self.process.poll() is None:

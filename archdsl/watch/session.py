@@ -109,13 +109,17 @@ class WatchSession:
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
+        logger.debug("stopping the file watcher")
         self.watcher.stop()
+        logger.debug("waiting for the render thread")
         if self._worker.is_alive():
             self._worker.join(timeout)
         if self._worker.is_alive():
             logger.warning("a render is still running; stopping without it")
         if self.pipeline.dot_pool is not None:
+            logger.debug("stopping the pre-started dot processes")
             self.pipeline.dot_pool.close()
+        logger.debug("watch session stopped")
 
     def _note_change(self, path: str) -> None:
         with self._condition:

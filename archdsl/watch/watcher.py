@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 # negligible at that rate for folders of design files.
 POLL_INTERVAL = 0.25
 
+#: Seconds that stopping waits for watchdog's observer thread.
+STOP_TIMEOUT_SECONDS = 5.0
+
 #: Event types that can mean a watched file's content changed. Opened and
 #: closed-without-write events are left out because compiling the design
 #: reads the file, and a read must not trigger another render.
@@ -112,13 +115,24 @@ class FileWatcher:
         with self._lock:
             self._observer = self._start_observer()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+        """Stop the observer and wait up to ``timeout`` seconds for its threads.
+
+        watchdog's threads are daemon threads, so one that does not stop in
+        time cannot keep the process alive.
+        """
         with self._lock:
             observer, self._observer = self._observer, None
             self._watches.clear()
-        if observer is not None:
-            observer.stop()
-            observer.join()
+        if observer is None:
+            return
+        observer.stop()
+        observer.join(timeout)
+        if observer.is_alive():
+            logger.warning(
+                "the file observer did not stop within %.0f s; exiting without it",
+                timeout,
+            )
 
     def set_files(self, paths: Iterable[Path]) -> None:
         """Watch exactly ``paths`` from now on, scheduling their folders as needed."""
