@@ -436,7 +436,12 @@ def _update_docs(report: str) -> None:
             flags=re.DOTALL,
         )
     else:
-        current = current.rstrip() + "\n\n## Suite\n\n" + block + "\n"
+        current = (
+            current.rstrip()
+            + "\n\n## Rendering, layout, checking and start-up\n\n"
+            + block
+            + "\n"
+        )
     DOCS.write_text(current, encoding="utf-8")
 
 
