@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archdsl.errors import DiagnosticBag
 from archdsl.expand import expand
+from archdsl.gcpause import collector_paused
 from archdsl.language import Binder
 from archdsl.model import Model
 from archdsl.parse import parse_source
@@ -46,6 +47,7 @@ def compile_text(text: str, name: str = "design.arch") -> Compiled:
     return compile_source(source, sources)
 
 
+@collector_paused()
 def compile_source(source: Source, sources: SourceSet) -> Compiled:
     logger.debug("parsing %s", source.name)
     document = parse_source(source, sources)

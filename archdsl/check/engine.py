@@ -13,6 +13,7 @@ from archdsl.check.severity import PILLAR_PREFIXES, PILLARS, Severity
 from archdsl.check.simulate import Scenario, SimulationResult, simulate
 from archdsl.errors import Diagnostic
 from archdsl.errors import Severity as DiagnosticSeverity
+from archdsl.gcpause import collector_paused
 from archdsl.model import Model, Waiver
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class CheckResult:
         ]
 
 
+@collector_paused()
 def run_check(
     model: Model,
     *,
