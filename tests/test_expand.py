@@ -164,6 +164,20 @@ def test_semantic_error(text, message, line, column):
     assert (diagnostics[0].span.line, diagnostics[0].span.column) == (line, column)
 
 
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [
+        ("db d", "'d' (db) has no plaintext option; remove tls=off from the flow"),
+        ("cache d", "to allow plaintext, write encrypted=off on 'd' itself"),
+        ("tier d internal", "to allow plaintext, write tls=off on 'd' itself"),
+    ],
+)
+def test_plaintext_flow_hint_fits_target(target, hint):
+    diagnostics = compile_error(f"tier web\n{target}\nweb -> d tls=off\n")
+    assert diagnostics[0].message.startswith("tls=off on the flow conflicts")
+    assert diagnostics[0].hint == hint
+
+
 def test_unknown_name_reported_once():
     diagnostics = compile_error("tier web\nweb -> nope\nweb -> nope\n")
     assert len(diagnostics) == 1
