@@ -197,6 +197,19 @@ def test_unused_database_warns():
     assert [w.message for w in model.warnings] == ["nothing uses db 'orders'"]
 
 
+@pytest.mark.parametrize("service", ["aurora", "rds"])
+def test_single_az_database_warns(service):
+    # RDS rejects a DB subnet group whose subnets cover only one AZ
+    # (DBSubnetGroupDoesNotCoverEnoughAZs).
+    text = f"design d azs=1\ntier web behind nlb\ndb orders {service}\nweb -> orders\n"
+    model = compile_text(text, "t.arch").model
+    assert [w.message for w in model.warnings] == [
+        "AWS requires a DB subnet group to have subnets in at least two AZs, "
+        "but db 'orders' is in a VPC that spans one"
+    ]
+    assert model.warnings[0].span.line == 3
+
+
 def test_asg_minimum_spreads_over_azs():
     model = compile_text("design d azs=3\ntier web min=4\n", "t.arch").model
     per_az = [model.component(f"web.us-east-1{z}").attrs["min_in_az"] for z in "abc"]
