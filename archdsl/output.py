@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -24,9 +25,13 @@ def write_atomic(
 
     When ``path`` is a symbolic link, its target is replaced, or with
     ``follow_symlinks=False`` the link itself, so that a link planted among
-    files that archdsl names itself cannot send a write elsewhere.
+    files that archdsl names itself cannot send a write elsewhere. A device
+    or pipe (``/dev/null``, ``/dev/stdout``) is written to, not replaced.
     """
     path = Path(path)
+    if _is_device_or_pipe(path, follow_symlinks):
+        _write_through(path, data)
+        return
     if path.is_symlink() and follow_symlinks:
         path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
@@ -53,6 +58,28 @@ def write_atomic(
         if isinstance(error, OSError):
             raise OutputError(f"cannot write {path}: {error.strerror}") from None
         raise
+
+
+def _is_device_or_pipe(path: Path, follow_symlinks: bool) -> bool:
+    """Return whether ``path`` is a character device, a block device or a named pipe."""
+    try:
+        mode = os.stat(path, follow_symlinks=follow_symlinks).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write ``data`` into an existing device or pipe.
+
+    Renaming a temp file over it would put a regular file in its place. Run
+    as root, that replaces ``/dev/null`` for every program on the machine.
+    """
+    try:
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror}") from None
 
 
 def _copy_mode(path: Path, temp_name: str) -> None:

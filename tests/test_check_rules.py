@@ -61,3 +61,18 @@ def test_simulation_keeps_reader_capacity():
     orders = next(c for c in result.capacity if c.unit == "orders")
     assert orders.before == 2
     assert orders.after == 1
+
+
+def test_simulation_skips_stores_of_other_cells(tmp_path):
+    design = tmp_path / "cells.arch"
+    lines = ["cell shard x2 {", "  tier api", "  db data", "  api -> data", "}"]
+    design.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = compile_file(design).model
+    result = simulate(model, Scenario("az-loss", "us-east-1a"))
+    rows = {(r.entry, r.store, r.reachable) for r in result.reach}
+    # Each cell has its own VPC and internet gateway, which reach only the
+    # cell's own database. The Aurora writer fails over to its reader.
+    assert rows == {
+        ("shard1.igw", "shard1.data", True),
+        ("shard2.igw", "shard2.data", True),
+    }

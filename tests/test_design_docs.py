@@ -163,6 +163,17 @@ def test_template_folder_overrides_one_section(workdir, dot_available):
     assert "## Well-Architected checklist" in text
 
 
+def test_failing_template_expression_names_line(workdir, dot_available):
+    templates = workdir / "templates"
+    templates.mkdir()
+    (templates / "_title.md.j2").write_text("# Title\n\n{{ 1 / 0 }}\n")
+    result = generate(workdir, "--template", str(templates))
+    assert result.returncode == 2
+    assert "internal error" not in result.stderr
+    assert "_title.md.j2:3: ZeroDivisionError" in result.stderr
+    assert not (workdir / "out" / "three-tier" / "README.md").exists()
+
+
 def test_several_designs_get_a_folder_each(workdir, dot_available):
     (workdir / "second.arch").write_text("tier web\n")
     result = run_archdsl(

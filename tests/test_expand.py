@@ -164,6 +164,20 @@ def test_semantic_error(text, message, line, column):
     assert (diagnostics[0].span.line, diagnostics[0].span.column) == (line, column)
 
 
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [
+        ("db d", "'d' (db) has no plaintext option; remove tls=off from the flow"),
+        ("cache d", "to allow plaintext, write encrypted=off on 'd' itself"),
+        ("tier d internal", "to allow plaintext, write tls=off on 'd' itself"),
+    ],
+)
+def test_plaintext_flow_hint_fits_target(target, hint):
+    diagnostics = compile_error(f"tier web\n{target}\nweb -> d tls=off\n")
+    assert diagnostics[0].message.startswith("tls=off on the flow conflicts")
+    assert diagnostics[0].hint == hint
+
+
 def test_unknown_name_reported_once():
     diagnostics = compile_error("tier web\nweb -> nope\nweb -> nope\n")
     assert len(diagnostics) == 1
@@ -181,6 +195,19 @@ def test_private_tier_unreachable_warns():
 def test_unused_database_warns():
     model = compile_text("tier web\ndb orders\n", "t.arch").model
     assert [w.message for w in model.warnings] == ["nothing uses db 'orders'"]
+
+
+@pytest.mark.parametrize("service", ["aurora", "rds"])
+def test_single_az_database_warns(service):
+    # RDS rejects a DB subnet group whose subnets cover only one AZ
+    # (DBSubnetGroupDoesNotCoverEnoughAZs).
+    text = f"design d azs=1\ntier web behind nlb\ndb orders {service}\nweb -> orders\n"
+    model = compile_text(text, "t.arch").model
+    assert [w.message for w in model.warnings] == [
+        "AWS requires a DB subnet group to have subnets in at least two AZs, "
+        "but db 'orders' is in a VPC that spans one"
+    ]
+    assert model.warnings[0].span.line == 3
 
 
 def test_asg_minimum_spreads_over_azs():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -143,6 +145,24 @@ def test_render_writes_through_named_link(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "named.dot").is_symlink()
     assert target.read_text().startswith("// Drawn by archdsl")
+
+
+def test_render_writes_into_named_pipe(tmp_path: Path):
+    # Renaming a temp file over a pipe or a device such as /dev/null would
+    # leave a regular file in its place.
+    design = write(tmp_path / "shop.arch", GOOD)
+    pipe = tmp_path / "out.dot"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(
+        target=lambda: received.append(pipe.read_bytes()), daemon=True
+    )
+    reader.start()
+    result = run_archdsl("render", str(design), "-o", str(pipe))
+    reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert received[0].startswith(b"// Drawn by archdsl")
 
 
 # Templates ---------------------------------------------------------------------------

@@ -106,6 +106,15 @@ def test_rest_api_gets_regional_waf():
     assert model.component("shop.waf").attrs["scope"] == "REGIONAL"
 
 
+def test_rest_api_waf_documented_as_on():
+    from archdsl.language import specs
+
+    api = next(spec for spec in specs() if spec.keyword == "api")
+    waf = next(option for option in api.options if option.key == "waf")
+    assert waf.default == "on"
+    assert expand("api shop rest\n").component("shop").attrs["waf"] is True
+
+
 def test_lambda_authorizer_cache():
     model = expand(
         "api shop http auth=lambda authorizer=check auth_cache=10m\nfunction check\n"

@@ -190,7 +190,12 @@ def _reach(
     )
     for starts, label in groups:
         reached = graph.reachable(starts, blocked)
+        # Only stores that these entry points reach with nothing lost get a
+        # row, so an entry point of one cell does not list other cells' stores.
+        reached_before = baseline.reachable(starts)
         for store in stores:
+            if store not in reached_before:
+                continue
             serving = promoted.get(store, store)
             ok = serving in reached
             via = serving if ok else None

@@ -11,8 +11,10 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from archdsl.compiler import Compiled
 from archdsl.controls import replace_controls
@@ -138,6 +140,28 @@ def _render_template(templates: Path | None, context: dict) -> str:
             "template error: the templates include or call each other without "
             f"end; check the includes and macros in {templates or 'archdsl'}"
         ) from None
+    except Exception as error:
+        # An expression in a user's template failed, such as {{ 1 / 0 }}.
+        # Without a user folder only archdsl's own templates ran, so it re-raises.
+        if templates is None:
+            raise
+        raise TemplateError(
+            f"template {_template_line(error.__traceback__)}: "
+            f"{type(error).__name__}: {error}; fix the expression on that line"
+        ) from None
+
+
+def _template_line(trace: TracebackType | None) -> str:
+    """Return ``file:line`` of the innermost template frame in ``trace``.
+
+    jinja2 rewrites tracebacks so that a template's frames carry the
+    template's file name and line.
+    """
+    where = "error"
+    for frame in traceback.extract_tb(trace):
+        if frame.filename.endswith(".j2"):
+            where = f"{frame.filename}:{frame.lineno}"
+    return where
 
 
 def _relative(target: Path, folder: Path) -> str:

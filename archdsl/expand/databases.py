@@ -80,7 +80,16 @@ def expand_db(ctx: Expansion, statement: Statement) -> None:
             "use engine=mysql, or 'rds' for MariaDB",
         )
     port = _ENGINE_PORTS[engine]
-    sg_id = _data_security_group(ctx, statement, network_for(ctx, statement), port)
+    network = network_for(ctx, statement)
+    if len(network.azs) < 2:
+        ctx.warning(
+            "AWS requires a DB subnet group to have subnets in at least two AZs, "
+            f"but db '{statement.name}' is in a VPC that spans one",
+            statement.span,
+            "give its VPC two or more AZs: azs= on the design, or on the region "
+            "or vpc block around the db",
+        )
+    sg_id = _data_security_group(ctx, statement, network, port)
     if service == "aurora":
         entry = _aurora(ctx, statement, engine, port, sg_id)
     else:

@@ -148,12 +148,19 @@ def _check_hop_settings(
 ) -> None:
     """Reject flow options that the target cannot accept."""
     if statement.written("tls") and statement.get("tls") is False and target.tls:
+        option = _TLS_OFF.get(target.keyword)
+        if option:
+            hint = f"to allow plaintext, write {option} on '{target.name}' itself"
+        else:
+            hint = (
+                f"'{target.name}' ({target.keyword}) has no plaintext option; "
+                "remove tls=off from the flow"
+            )
         ctx.error(
             f"tls=off on the flow conflicts with '{target.name}', which accepts only "
             "TLS",
             statement.span_of("tls"),
-            f"to allow plaintext, turn TLS off on '{target.name}' itself (tls=off on a "
-            "tier, encrypted=off on a cache)",
+            hint,
         )
     if (
         statement.written("protocol")
@@ -168,6 +175,15 @@ def _check_hop_settings(
             f"remove protocol= or use protocol={target.protocol}",
         )
 
+
+#: The option that turns TLS off on a target, by statement keyword. Other
+#: targets that accept only TLS, such as a db, have no such option.
+_TLS_OFF = {
+    "tier": "tls=off",
+    "service": "tls=off",
+    "ingress": "tls=off",
+    "cache": "encrypted=off",
+}
 
 #: (what the target speaks, what a flow may say instead) pairs that work:
 #: gRPC and HTTP run over a load balancer's HTTPS listener.

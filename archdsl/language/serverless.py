@@ -127,7 +127,7 @@ API = StatementSpec(
         OptionSpec("logs", Bool(), "Access logs to a CloudWatch Logs group.", "on"),
         LOG_RETENTION,
         OptionSpec(
-            "waf", Bool(), "AWS WAF web ACL on the stage (REST APIs only).", "off"
+            "waf", Bool(), "AWS WAF web ACL on the stage (REST APIs only).", "on"
         ),
         OptionSpec(
             "private",
