@@ -25,11 +25,17 @@ def write_atomic(
 
     When ``path`` is a symbolic link, its target is replaced, or with
     ``follow_symlinks=False`` the link itself, so that a link planted among
-    files that archdsl names itself cannot send a write elsewhere. A device
-    or pipe (``/dev/null``, ``/dev/stdout``) is written to, not replaced.
+    files that archdsl names itself cannot send a write elsewhere. A character
+    device or named pipe (``/dev/null``, ``/dev/stdout``) is written to, not
+    replaced, and a block device is rejected.
     """
     path = Path(path)
-    if _is_device_or_pipe(path, follow_symlinks):
+    kind = _special_kind(path, follow_symlinks)
+    if kind == "block device":
+        raise OutputError(
+            f"{path} is a block device; name a regular file for the output"
+        )
+    if kind is not None:
         _write_through(path, data)
         return
     if path.is_symlink() and follow_symlinks:
@@ -60,13 +66,19 @@ def write_atomic(
         raise
 
 
-def _is_device_or_pipe(path: Path, follow_symlinks: bool) -> bool:
-    """Return whether ``path`` is a character device, a block device or a named pipe."""
+def _special_kind(path: Path, follow_symlinks: bool) -> str | None:
+    """Return what ``path`` is when it is a device or a named pipe, else None."""
     try:
         mode = os.stat(path, follow_symlinks=follow_symlinks).st_mode
     except OSError:
-        return False
-    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)
+        return None
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    return None
 
 
 def _write_through(path: Path, data: bytes) -> None:

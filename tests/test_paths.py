@@ -165,6 +165,22 @@ def test_render_writes_into_named_pipe(tmp_path: Path):
     assert received[0].startswith(b"// Drawn by archdsl")
 
 
+def test_render_rejects_block_device(tmp_path: Path):
+    design = write(tmp_path / "shop.arch", GOOD)
+    device = tmp_path / "disk.dot"
+    try:
+        # Major 7 is the loop driver; the node is never opened.
+        os.mknod(device, 0o600 | stat.S_IFBLK, os.makedev(7, 250))
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+    result = run_archdsl("render", str(design), "-o", str(tmp_path / "file.dot"))
+    assert result.returncode == 0, result.stderr
+    result = run_archdsl("render", str(design), "-o", str(device))
+    assert result.returncode == 2
+    assert "is a block device" in result.stderr
+    assert stat.S_ISBLK(os.lstat(device).st_mode)
+
+
 # Templates ---------------------------------------------------------------------------
 
 
