@@ -27,6 +27,35 @@ def weakened(model: Model) -> set[tuple[str, str]]:
 # Expansion ------------------------------------------------------------------
 
 
+CELL_COPIES = """\
+cell shard x2 {
+  queue jobs
+  function worker
+  jobs ~> worker
+}
+region us-west-2 {
+  queue jobs
+}
+"""
+
+
+def test_cell_copies_get_own_resource_names():
+    # SQS queue names and CloudWatch log group names must be unique within
+    # an account and region, and both copies of the cell share us-east-1.
+    model = expand(CELL_COPIES)
+    assert model.component("shard1.jobs").attrs["queue_name"] == "shard1-jobs"
+    assert model.component("shard2.jobs").attrs["queue_name"] == "shard2-jobs"
+    assert model.component("shard2.jobs.dlq").attrs["queue_name"] == "shard2-jobs-dlq"
+    assert model.component("shard1.worker.logs").name == "/aws/lambda/shard1-worker"
+    assert model.component("shard2.worker.logs").name == "/aws/lambda/shard2-worker"
+
+
+def test_region_block_keeps_resource_name():
+    model = expand(CELL_COPIES)
+    assert model.component("us-west-2.jobs").attrs["queue_name"] == "jobs"
+    assert model.component("us-west-2.jobs.dlq").attrs["queue_name"] == "jobs-dlq"
+
+
 def test_queue_gets_encrypted_dead_letter_queue():
     model = expand("queue orders\n")
     queue = model.component("orders")

@@ -96,7 +96,9 @@ CELL = StatementSpec(
     details=(
         "Each copy is a namespace: `api` in the second copy is `shard2.api`. A "
         "flow from outside to `shard.api` reaches the api of every copy, and "
-        "`shard2.api` reaches one.",
+        "`shard2.api` reaches one. AWS resource names that must be unique in a "
+        "region start with the copy, so the copies of `queue jobs` are the SQS "
+        "queues `shard1-jobs` and `shard2-jobs`.",
     ),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from archdsl.expand.common import add_log_group
 from archdsl.expand.context import Expansion, handles
 from archdsl.expand.edge import CLOUDFRONT_REGION, MANAGED_RULES, RATE_LIMIT
-from archdsl.expand.serverless.shared import add_entry_unit, local_name
+from archdsl.expand.serverless.shared import add_entry_unit, local_name, resource_name
 from archdsl.language import Statement
 from archdsl.model import Component, Placement
 
@@ -211,7 +211,7 @@ def _access_logs(ctx: Expansion, statement: Statement, api: Component) -> None:
     group = add_log_group(
         ctx,
         f"{statement.name}.access-logs",
-        f"API-Gateway-Access-Logs_{local_name(statement)}",
+        f"API-Gateway-Access-Logs_{resource_name(statement)}",
         statement=statement,
         reason="receives the API stage's access logs",
     )

@@ -13,6 +13,7 @@ from archdsl.expand.serverless.shared import (
     add_entry_unit,
     add_part_unit,
     local_name,
+    resource_name,
 )
 from archdsl.language import Statement
 from archdsl.model import Component
@@ -69,7 +70,7 @@ def _log_group(ctx: Expansion, statement: Statement, function: Component) -> Non
     logs = add_log_group(
         ctx,
         f"{name}.logs",
-        f"/aws/lambda/{local_name(statement)}",
+        f"/aws/lambda/{resource_name(statement)}",
         statement=statement,
         reason="receives the function's log events",
         owner=function,
@@ -211,7 +212,7 @@ def expand_workflow(ctx: Expansion, statement: Statement) -> None:
         add_log_group(
             ctx,
             f"{statement.name}.logs",
-            f"/aws/vendedlogs/states/{local_name(statement)}",
+            f"/aws/vendedlogs/states/{resource_name(statement)}",
             statement=statement,
             reason="receives the workflow's execution logs",
             owner=machine,

@@ -17,6 +17,7 @@ from archdsl.expand.serverless.shared import (
     imply_flow,
     local_name,
     rate_expression,
+    resource_name,
 )
 from archdsl.language import Statement, lookup
 from archdsl.model import Component
@@ -51,7 +52,7 @@ def expand_queue(ctx: Expansion, statement: Statement) -> None:
         placement=ctx.placement_for(statement),
         attrs={
             "fifo": fifo,
-            "queue_name": name + (".fifo" if fifo else ""),
+            "queue_name": resource_name(statement) + (".fifo" if fifo else ""),
             "priority": statement.get("priority"),
             "kms_key": None,
         },

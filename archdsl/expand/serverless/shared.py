@@ -153,6 +153,22 @@ def local_name(statement: Statement) -> str:
     return statement.local_name or statement.name
 
 
+def resource_name(statement: Statement) -> str:
+    """Return the AWS resource name for ``statement``, unique within its region.
+
+    The copies of a cell share a region, so each copy's name starts with the
+    copy (``shard1-jobs``). Region blocks add nothing, because the same name
+    in two regions names two different resources.
+    """
+    context = statement.context
+    copies = [
+        part
+        for part, pattern in zip(context.prefix, context.pattern, strict=True)
+        if part != pattern
+    ]
+    return "-".join((*copies, local_name(statement)))
+
+
 def add_dead_letter_queue(
     ctx: Expansion,
     owner: Component,
@@ -163,7 +179,7 @@ def add_dead_letter_queue(
     label: str,
 ) -> Component:
     """Add ``<owner>.dlq`` and the redrive connection from the owner to it."""
-    queue_name = f"{local_name(statement)}-dlq" + (".fifo" if fifo else "")
+    queue_name = f"{resource_name(statement)}-dlq" + (".fifo" if fifo else "")
     dlq = ctx.add(
         f"{owner.id}.dlq",
         "sqs.queue",
