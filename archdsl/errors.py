@@ -27,6 +27,10 @@ MAX_EXCERPT = 120
 EXCERPT_BEFORE_CARET = 40
 
 
+#: The note that shows, for a problem in an included file, where it was included.
+INCLUDED_FROM = "included from here"
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -151,7 +155,15 @@ def format_diagnostic(diagnostic: Diagnostic, sources: SourceSet | None) -> str:
         path = sources.display_path(span.file) if sources else span.file
         lines = [f"{path}:{span.line}:{span.column}: {header}"]
         lines.extend(_caret_lines(span, sources))
-    for note_span, note in diagnostic.notes:
+    notes = diagnostic.notes
+    # Stages after include resolution know spans, not include chains.
+    if (
+        span is not None
+        and sources is not None
+        and not any(text == INCLUDED_FROM for _, text in notes)
+    ):
+        notes = (*notes, *sources.include_notes(span.file))
+    for note_span, note in notes:
         path = sources.display_path(note_span.file) if sources else note_span.file
         lines.append(f"{path}:{note_span.line}:{note_span.column}: note: {note}")
     if diagnostic.hint:

@@ -73,9 +73,18 @@ class SourceSet:
     def __init__(self, display_root: str = "") -> None:
         self.display_root = display_root
         self._sources: dict[str, Source] = {}
+        self._include_notes: dict[str, tuple[tuple[Span, str], ...]] = {}
 
     def add(self, source: Source) -> None:
         self._sources[source.name] = source
+
+    def note_include(self, name: str, notes: tuple[tuple[Span, str], ...]) -> None:
+        """Record where file ``name`` was first included from, innermost include first."""
+        self._include_notes.setdefault(name, notes)
+
+    def include_notes(self, name: str) -> tuple[tuple[Span, str], ...]:
+        """Return the "included from here" notes of file ``name``; none for the root."""
+        return self._include_notes.get(name, ())
 
     def get(self, name: str) -> Source | None:
         return self._sources.get(name)

@@ -51,6 +51,33 @@ def test_include_outside_folder_is_rejected(tmp_path):
     assert (diagnostic.span.line, diagnostic.span.column) == (1, 9)
 
 
+def test_bind_error_in_include_shows_chain(tmp_path):
+    write(tmp_path, "c.arch", "tier web mxa=3\n")
+    write(tmp_path, "b.arch", 'include "c.arch"\n')
+    root = write(tmp_path, "main.arch", 'cell shard x2 {\n  include "b.arch"\n}\n')
+    text = errors_of(root).format().replace(f"{tmp_path}/", "")
+    lines = text.splitlines()
+    assert lines[0] == "c.arch:1:10: error: unknown option 'mxa'; did you mean 'max'?"
+    assert lines[3] == "b.arch:1:1: note: included from here"
+    assert lines[4] == "main.arch:2:3: note: included from here"
+
+
+def test_flow_error_in_include_shows_chain(tmp_path):
+    write(tmp_path, "c.arch", "tier web\nweb -> nope\n")
+    root = write(tmp_path, "main.arch", 'include "c.arch"\n')
+    text = errors_of(root).format().replace(f"{tmp_path}/", "")
+    assert text.startswith("c.arch:2:8: error: unknown name 'nope'")
+    assert "main.arch:1:1: note: included from here" in text
+
+
+def test_error_in_root_has_no_include_note(tmp_path):
+    write(tmp_path, "c.arch", "tier web\n")
+    root = write(tmp_path, "main.arch", 'include "c.arch"\ntier app mxa=3\n')
+    text = errors_of(root).format().replace(f"{tmp_path}/", "")
+    assert text.startswith("main.arch:2:10: error: unknown option 'mxa'")
+    assert "included from here" not in text
+
+
 def test_include_through_symlink_outside_folder_is_rejected(tmp_path):
     write(tmp_path, "outside/x.arch", "tier x\n")
     (tmp_path / "design").mkdir()

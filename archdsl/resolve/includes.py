@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from archdsl.errors import DesignError, Diagnostic, DiagnosticBag, Severity
+from archdsl.errors import (
+    INCLUDED_FROM,
+    DesignError,
+    Diagnostic,
+    DiagnosticBag,
+    Severity,
+)
 from archdsl.parse import ast, parse_source
 from archdsl.parse.limits import MAX_NESTING
 from archdsl.resolve.files import read_source
@@ -73,6 +79,7 @@ class _Includer:
             return ()
         name = target.relative_to(self.root).as_posix()
         inner_chain = (*chain, (target, statement.span))
+        self.sources.note_include(name, _included_from(inner_chain))
         source = self.sources.get(name)
         try:
             if source is None:
@@ -169,7 +176,7 @@ def _included_from(
 ) -> tuple[tuple[Span, str], ...]:
     """Return an "included from here" note for each include in ``chain``, innermost first."""
     return tuple(
-        (include_span, "included from here")
+        (include_span, INCLUDED_FROM)
         for _, include_span in reversed(chain)
         if include_span is not None
     )
