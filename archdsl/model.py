@@ -38,6 +38,9 @@ SCHEMA_VERSION = 1
 #: serves: logs, metrics, traces, audit events, findings, mirrored packets.
 TRAFFIC_KINDS = ("sync", "async", "data", "event", "replication", "egress")
 CONNECTION_KINDS = (*TRAFFIC_KINDS, "association", "monitoring")
+#: Traffic kinds that a flow from the design creates: a component's own
+#: requests and data, as opposed to replication and egress.
+REQUEST_KINDS = ("sync", "async", "data", "event")
 
 
 @dataclass

@@ -241,3 +241,26 @@ def test_rds_multi_az_has_standby_in_second_az():
     standby = model.component("orders.standby")
     assert standby.placement.azs == ("us-east-1b",)
     assert model.component("orders.primary").attrs["port"] == 3306
+
+
+def test_table_caller_gets_dynamodb_endpoint():
+    model = compile_text(
+        "tier app in private asg behind alb\ntable orders\napp -> orders\n"
+    ).model
+    endpoint = model.component("vpce.dynamodb")
+    assert endpoint.kind == "ec2.vpc-endpoint"
+    assert endpoint.attrs["service"] == "dynamodb"
+    assert endpoint.attrs["type"] == "gateway"
+    assert endpoint.attrs["route_tables"] == ["private"]
+    assert endpoint.placement.vpc == "vpc"
+
+
+def test_no_dynamodb_endpoint_without_caller():
+    model = compile_text("tier app in private asg behind alb\ntable orders\n").model
+    assert "vpce.s3" in model.components
+    assert "vpce.dynamodb" not in model.components
+
+
+def test_function_outside_vpc_needs_no_endpoint():
+    model = compile_text("function handler\ntable orders\nhandler -> orders\n").model
+    assert "vpce.dynamodb" not in model.components

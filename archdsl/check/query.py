@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Sized
 
 from archdsl.catalog import KINDS
-from archdsl.model import Component, Connection, Model
-
-#: Connection kinds that carry requests or messages, as opposed to
-#: replication, outbound internet traffic and associations.
-REQUEST_KINDS = ("sync", "async", "data", "event")
+from archdsl.model import REQUEST_KINDS, Component, Connection, Model
 
 #: Kinds that run application code.
 COMPUTE_KINDS = frozenset(

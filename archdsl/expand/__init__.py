@@ -28,7 +28,11 @@ from archdsl.expand.crosscutting import apply_design_wide
 from archdsl.expand.edge import add_private_zone, build_entry
 from archdsl.expand.flows import connect_flows
 from archdsl.expand.links import resolve_late_links, resolve_links
-from archdsl.expand.network import build_network, settle_vpc_groups
+from archdsl.expand.network import (
+    add_dynamodb_endpoints,
+    build_network,
+    settle_vpc_groups,
+)
 from archdsl.expand.security import add_default_trail
 from archdsl.expand.security_groups import derive_security_groups
 from archdsl.expand.serverless import (
@@ -74,6 +78,7 @@ PASSES = (
     apply_consumer_defaults,
     resolve_late_links,
     apply_design_wide,
+    add_dynamodb_endpoints,
     derive_security_groups,
     warn_unreachable,
     attach_waivers,

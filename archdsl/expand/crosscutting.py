@@ -13,10 +13,8 @@ from archdsl.expand.context import Expansion, handles
 from archdsl.expand.keys import same_region, set_key
 from archdsl.expand.links import resolve_one
 from archdsl.language import FlowStatement, Statement
-from archdsl.model import Component, Connection, Default
+from archdsl.model import REQUEST_KINDS, Component, Connection, Default
 from archdsl.source import Span
-
-_REQUEST_KINDS = ("sync", "async", "data", "event")
 
 #: Protocols that have no TLS form: GENEVE to firewall appliances and
 #: VXLAN mirror copies are encapsulated packets.
@@ -153,7 +151,7 @@ def _tls_everywhere(ctx: Expansion, statement: Statement) -> None:
     kept_off = _flows_with_tls_off(ctx)
     warned: set[str] = set()
     for connection in ctx.model.connections:
-        if connection.kind not in _REQUEST_KINDS or connection.tls:
+        if connection.kind not in REQUEST_KINDS or connection.tls:
             continue
         if connection.protocol is None or connection.protocol in _NO_TLS:
             continue

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from archdsl.catalog import availability_zones
 from archdsl.expand.context import Expansion
 from archdsl.language import FlowStatement, Statement
-from archdsl.model import Placement
+from archdsl.model import REQUEST_KINDS, Placement
 from archdsl.source import Span
 
 LAYERS = ("public", "private", "data", "inspection", "transit")
@@ -389,21 +389,54 @@ def _route_egress_via(ctx: Expansion, network: Network) -> None:
 
 
 def _add_s3_endpoint(ctx: Expansion, network: Network) -> None:
+    _add_gateway_endpoint(
+        ctx,
+        network,
+        "s3",
+        "S3 gateway endpoint",
+        "free gateway endpoint that keeps S3 traffic (packages, backups, logs) "
+        "off the NAT gateways",
+    )
+
+
+def add_dynamodb_endpoints(ctx: Expansion) -> None:
+    """Add a DynamoDB gateway endpoint to each VPC with a component that calls a table."""
+    model = ctx.model
+    calling_vpcs = {
+        model.components[connection.source].placement.vpc
+        for connection in model.connections
+        if connection.kind in REQUEST_KINDS
+        and model.components[connection.target].kind == "dynamodb.table"
+    }
+    for network in networks(ctx).values():
+        if network.needed and network.vpc_id in calling_vpcs:
+            _add_gateway_endpoint(
+                ctx,
+                network,
+                "dynamodb",
+                "DynamoDB gateway endpoint",
+                "free gateway endpoint that keeps calls to DynamoDB tables off the "
+                "NAT gateways",
+            )
+
+
+def _add_gateway_endpoint(
+    ctx: Expansion, network: Network, service: str, name: str, reason: str
+) -> None:
     route_layers = [
         layer for layer in ("private", "data") if layer in network.requested
     ]
     if not route_layers:
         return
     ctx.add(
-        f"{network.prefix}vpce.s3",
+        f"{network.prefix}vpce.{service}",
         "ec2.vpc-endpoint",
-        "S3 gateway endpoint",
+        name,
         unit="network",
-        reason="free gateway endpoint that keeps S3 traffic (packages, backups, "
-        "logs) off the NAT gateways",
+        reason=reason,
         span=network.span,
         placement=network.placement(),
-        attrs={"service": "s3", "type": "gateway", "route_tables": route_layers},
+        attrs={"service": service, "type": "gateway", "route_tables": route_layers},
         section="network",
     )
 

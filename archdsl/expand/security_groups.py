@@ -11,16 +11,14 @@ CloudFront fronts them.
 from __future__ import annotations
 
 from archdsl.expand.context import Expansion
-from archdsl.model import Component
+from archdsl.model import REQUEST_KINDS, Component
 
 ANYWHERE = "0.0.0.0/0"
-
-_REQUEST_KINDS = ("sync", "async", "data", "event")
 
 
 def derive_security_groups(ctx: Expansion) -> None:
     for connection in ctx.model.connections:
-        if connection.kind not in _REQUEST_KINDS:
+        if connection.kind not in REQUEST_KINDS:
             continue
         target = ctx.get(connection.target)
         group_id = target.attrs.get("security_group")

@@ -6,8 +6,8 @@ from collections import deque
 
 from archdsl.catalog import KINDS
 from archdsl.expand.context import Expansion
+from archdsl.model import REQUEST_KINDS
 
-_REQUEST_KINDS = ("sync", "async", "data", "event")
 _SERVER_KEYWORDS = ("tier",)
 _STORE_KEYWORDS = ("db", "cache")
 
@@ -43,7 +43,7 @@ def _reachable_from_internet(ctx: Expansion) -> set[str]:
     ]
     edges: dict[str, list[str]] = {}
     for connection in ctx.model.connections:
-        if connection.kind in _REQUEST_KINDS:
+        if connection.kind in REQUEST_KINDS:
             edges.setdefault(connection.source, []).append(connection.target)
     seen = set(starts)
     queue = deque(starts)
