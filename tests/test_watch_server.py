@@ -71,6 +71,11 @@ def test_page_is_html_with_escaped_title(server):
     assert b"<title>shop &amp; &lt;co&gt;.arch - archdsl watch</title>" in body
 
 
+def test_server_header_names_only_archdsl(server):
+    response, _ = get(server, "/")
+    assert response.getheader("Server") == "archdsl-watch"
+
+
 def test_page_loads_nothing_external(server):
     response, body = get(server, "/")
     policy = response.getheader("Content-Security-Policy")

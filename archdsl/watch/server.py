@@ -191,7 +191,10 @@ class _IPv6Server(_IPv4Server):
 class _Handler(BaseHTTPRequestHandler):
     server: _IPv4Server
     server_version = "archdsl-watch"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        # The default appends Python's version, which a preview need not tell.
+        return self.server_version
 
     def do_GET(self) -> None:
         preview = self.server.preview
