@@ -7,6 +7,7 @@ out to be internet-facing.
 
 from __future__ import annotations
 
+from archdsl.catalog import KINDS
 from archdsl.expand.context import Expansion, handles
 from archdsl.expand.network import networks
 from archdsl.language import Statement
@@ -420,6 +421,28 @@ def _add_certificates(ctx: Expansion) -> None:
         )
 
 
+#: What each kind that writes access logs to the log bucket is called in a reason.
+_LOG_WRITER_NAMES = {
+    "elbv2.alb": "the load balancers",
+    "elbv2.nlb": "the load balancers",
+    "cloudfront.distribution": "CloudFront",
+    "s3.bucket": "the S3 buckets",
+}
+
+
+def _log_writers(ctx: Expansion, writers: list[str]) -> str:
+    """Return the services in ``writers`` as words: ``the load balancers and CloudFront``."""
+    names = sorted(
+        {
+            _LOG_WRITER_NAMES.get(kind, KINDS[kind].service)
+            for kind in (ctx.get(writer).kind for writer in writers)
+        }
+    )
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _add_log_bucket(ctx: Expansion) -> None:
     """Add the buckets that load balancer and CloudFront access logs go to.
 
@@ -442,7 +465,7 @@ def _add_log_bucket(ctx: Expansion) -> None:
             "s3.bucket",
             f"{ctx.design.name}-access-logs" + ("" if home else f"-{region}"),
             unit="logs",
-            reason="receives the access logs of the load balancers and CloudFront"
+            reason=f"receives the access logs of {_log_writers(ctx, writers)}"
             + ("" if home else f" in {region}"),
             span=ctx.design.span,
             placement=Placement(region=region),
