@@ -85,6 +85,16 @@ def test_bad_waiver_is_an_error(tmp_path, text, message):
     assert message in result.stderr
 
 
+def test_unknown_waiver_target_hint_uses_design(tmp_path):
+    design = tmp_path / "d.arch"
+    design.write_text('tier web\nwaive REL-DB-001 on nothing reason "x"\n')
+    result = check(str(design))
+    assert (
+        "hint: name a statement (web) or a component id from 'archdsl expand' "
+        'in quotes ("web.alb")'
+    ) in result.stderr
+
+
 def test_bad_waiver_exits_two(tmp_path):
     design = tmp_path / "d.arch"
     design.write_text("tier web\nwaive REL-DB-001 on web\n")

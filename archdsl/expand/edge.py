@@ -421,7 +421,7 @@ def _add_certificates(ctx: Expansion) -> None:
         )
 
 
-#: What each kind that writes access logs to the log bucket is called in a reason.
+#: Name in a reason for each kind that writes access logs to the log bucket.
 _LOG_WRITER_NAMES = {
     "elbv2.alb": "the load balancers",
     "elbv2.nlb": "the load balancers",

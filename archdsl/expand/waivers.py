@@ -48,8 +48,7 @@ def attach_waivers(ctx: Expansion) -> None:
                 f"the waiver names '{target}', which is neither a statement nor "
                 f"a component{_did_you_mean(target, candidates)}",
                 statement.span_of("target"),
-                "name a statement (orders) or a component id from "
-                "'archdsl expand' in quotes (\"orders.writer\")",
+                _target_hint(ctx),
             )
             continue
         duplicate = next(
@@ -91,6 +90,24 @@ def _qualify(ctx: Expansion, statement: Statement, target: str | None) -> str | 
 
 def _known_target(ctx: Expansion, target: str) -> bool:
     return target in ctx.model.units or target in ctx.model.components
+
+
+def _target_hint(ctx: Expansion) -> str:
+    """Return how to name a waiver's target, with examples from this design."""
+    unit = next(
+        (
+            unit
+            for unit in sorted(ctx.model.units.values(), key=lambda u: u.name)
+            if unit.components
+        ),
+        None,
+    )
+    if unit is None:
+        return "name a statement, or a component id from 'archdsl expand' in quotes"
+    return (
+        f"name a statement ({unit.name}) or a component id from 'archdsl expand' "
+        f'in quotes ("{sorted(unit.components)[0]}")'
+    )
 
 
 def _did_you_mean(text: str, candidates: list[str]) -> str:
