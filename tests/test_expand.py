@@ -243,6 +243,13 @@ def test_rds_multi_az_has_standby_in_second_az():
     assert model.component("orders.primary").attrs["port"] == 3306
 
 
+def test_rds_standby_failover_time():
+    # RDS documents Multi-AZ DB instance failovers as typically 60 to 120 s.
+    model = compile_text("db orders rds\n", "t.arch").model
+    reason = model.component("orders.standby").reason
+    assert "typically in one to two minutes" in reason
+
+
 def test_table_caller_gets_dynamodb_endpoint():
     model = compile_text(
         "tier app in private asg behind alb\ntable orders\napp -> orders\n"
