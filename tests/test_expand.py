@@ -271,3 +271,19 @@ def test_no_dynamodb_endpoint_without_caller():
 def test_function_outside_vpc_needs_no_endpoint():
     model = compile_text("function handler\ntable orders\nhandler -> orders\n").model
     assert "vpce.dynamodb" not in model.components
+
+
+@pytest.mark.parametrize(
+    ("text", "cert", "names_cloudfront"),
+    [
+        ("tier web\n", "cert", False),
+        ("edge cdn\ntier web\n", "cert", True),
+        ("design d region=eu-west-1\nedge cdn\ntier web\n", "cert", False),
+        ("design d region=eu-west-1\nedge cdn\ntier web\n", "cert.us-east-1", True),
+    ],
+)
+def test_certificate_reason_names_its_users(text, cert, names_cloudfront):
+    # CloudFront takes certificates only from us-east-1, which matters only
+    # to a certificate that a distribution uses.
+    reason = compile_text(text, "t.arch").model.component(cert).reason
+    assert ("CloudFront" in reason) is names_cloudfront
