@@ -102,6 +102,15 @@ def test_warehouse_is_private_encrypted_in_data_subnet(model):
     assert cluster.attrs["port"] == 5439
 
 
+def test_warehouse_backup_reason_names_snapshots(model):
+    # Redshift backs up with automated snapshots and restores a whole
+    # snapshot into a new cluster, so it has no restore to a chosen second.
+    records = model.component("dw.cluster").defaults
+    reason = next(d.reason for d in records if d.key == "backup_retention_days")
+    assert "point-in-time recovery" not in reason
+    assert "automated incremental snapshots" in reason
+
+
 def test_spectrum_reads_catalog_and_curated_zone(model):
     assert ("dw.cluster", "meta.catalog", "sync") in links(model)
     assert ("data.curated", "dw.cluster", "data") in links(model)

@@ -124,6 +124,14 @@ def test_dlq_log_group_and_zones_are_used():
     assert of_rule(check("queue-to-lake"), "SUS-UNUSED-001") == []
 
 
+def test_key_and_ca_in_use():
+    # 'encrypt all' puts every store under app's key, and the mTLS hop to
+    # ledger trusts certificates from internal, the design's first CA.
+    # Nothing uses spare or spare-ca.
+    findings = of_rule(check("keys-and-ca"), "SUS-UNUSED-001")
+    assert [f.span.line for f in findings] == [5, 7]
+
+
 def test_watchers_are_not_unused():
     # Metrics, traces, alarms, GuardDuty and Security Hub receive telemetry.
     # Dashboards, budgets and Cost Explorer read account-wide data.

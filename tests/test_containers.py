@@ -221,6 +221,25 @@ def test_nlb_passthrough_keeps_tls_to_tasks():
     assert "cert" not in model.components
 
 
+@pytest.mark.parametrize(
+    ("text", "balancer", "logs"),
+    [
+        ("cluster c ecs\nservice api on c behind nlb passthrough\n", "api.nlb", False),
+        ("cluster c ecs\nservice api on c behind nlb\n", "api.nlb", True),
+        ("tier api behind nlb tls=off\n", "api.nlb", False),
+        ("tier api behind nlb\n", "api.nlb", True),
+    ],
+)
+def test_nlb_access_logs_need_tls_listener(text, balancer, logs):
+    # An NLB writes access logs only for TLS listeners, so a TCP listener
+    # gets none and the log bucket does not list the NLB as a writer.
+    model = compile_model(text)
+    assert ("access_logs" in model.component(balancer).attrs) is logs
+    log_bucket = model.components.get("logs")
+    writers = log_bucket.attrs["written_by"] if log_bucket else []
+    assert (balancer in writers) is logs
+
+
 def test_alb_terminates_tls():
     model = compile_model("cluster c ecs\nservice api on c\n")
     assert model.component("api.alb").attrs["tls_termination"] == "load_balancer"

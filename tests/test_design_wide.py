@@ -48,6 +48,25 @@ def test_encrypt_all_switches_buckets_to_sse_kms(encrypted):
     assert encrypted.component("data.raw").attrs["encryption"] == "SSE-KMS"
 
 
+def test_customer_key_encryption_per_service():
+    # A queue under a customer managed key uses SSE-KMS, not SSE-SQS. DynamoDB
+    # calls the setting a customer managed key, and ECR's type becomes KMS.
+    model = compile_model(
+        "kms app\nqueue jobs\nfunction work\njobs ~> work\ntable items\n"
+        "ecr images\nencrypt all with kms key=app\n"
+    )
+    expected = {
+        "jobs": "SSE-KMS",
+        "jobs.dlq": "SSE-KMS",
+        "items": "customer managed key",
+        "images.repository": "KMS",
+    }
+    for component_id, encryption in expected.items():
+        component = model.component(component_id)
+        assert component.attrs["kms_key"] == "app.key", component_id
+        assert component.attrs["encryption"] == encryption, component_id
+
+
 def test_access_log_bucket_keeps_sse_s3(encrypted):
     bucket = encrypted.component("logs")
     assert bucket.attrs["encryption"] == "SSE-S3"

@@ -243,6 +243,13 @@ def test_rds_multi_az_has_standby_in_second_az():
     assert model.component("orders.primary").attrs["port"] == 3306
 
 
+def test_rds_standby_failover_time():
+    # RDS documents Multi-AZ DB instance failovers as typically 60 to 120 s.
+    model = compile_text("db orders rds\n", "t.arch").model
+    reason = model.component("orders.standby").reason
+    assert "typically in one to two minutes" in reason
+
+
 def test_table_caller_gets_dynamodb_endpoint():
     model = compile_text(
         "tier app in private asg behind alb\ntable orders\napp -> orders\n"
@@ -264,3 +271,19 @@ def test_no_dynamodb_endpoint_without_caller():
 def test_function_outside_vpc_needs_no_endpoint():
     model = compile_text("function handler\ntable orders\nhandler -> orders\n").model
     assert "vpce.dynamodb" not in model.components
+
+
+@pytest.mark.parametrize(
+    ("text", "cert", "names_cloudfront"),
+    [
+        ("tier web\n", "cert", False),
+        ("edge cdn\ntier web\n", "cert", True),
+        ("design d region=eu-west-1\nedge cdn\ntier web\n", "cert", False),
+        ("design d region=eu-west-1\nedge cdn\ntier web\n", "cert.us-east-1", True),
+    ],
+)
+def test_certificate_reason_names_its_users(text, cert, names_cloudfront):
+    # CloudFront takes certificates only from us-east-1, which matters only
+    # to a certificate that a distribution uses.
+    reason = compile_text(text, "t.arch").model.component(cert).reason
+    assert ("CloudFront" in reason) is names_cloudfront

@@ -52,6 +52,23 @@ def test_firewall_endpoint_per_az_in_inspection_subnets(inspection):
         assert subnet.attrs["cidr"] == cidr, az
 
 
+def test_spoke_subnet_reason_names_transit_gateway(inspection):
+    # Spokes attached with inspect= have no NAT gateway of their own: their
+    # default route leads to the transit gateway.
+    for vpc in ("shop", "billing"):
+        subnet = inspection.component(f"{vpc}.subnet.private.us-east-1a")
+        assert subnet.attrs["default_route"] == "hub.tgw", vpc
+        assert "transit gateway" in subnet.reason, vpc
+        assert "NAT gateway" not in subnet.reason, vpc
+
+
+def test_private_subnet_reason_without_nat():
+    model = compile_model("design d nat=none\ntier web\n")
+    subnet = model.component("subnet.private.us-east-1a")
+    assert subnet.attrs["default_route"] is None
+    assert "no route to the internet" in subnet.reason
+
+
 def test_firewall_drops_with_managed_suricata_rules(inspection):
     endpoint = inspection.component("ips.us-east-1a")
     assert endpoint.attrs["mode"] == "ips"

@@ -676,3 +676,11 @@ def test_cli_include_cycle_exit_2(tmp_path):
         result.stderr
     )
     assert "d.arch:2:3: note: included from here" in result.stderr
+
+
+def test_password_length_reason_cites_cognito_default():
+    # Cognito requires 8 characters by default and accepts a policy minimum
+    # as low as 6, so 8 is its default, not its minimum.
+    reason = defaults_of(expand("userpool u\n"), "u")["password_min_length"].reason
+    assert "the 8 that Cognito requires by default" in reason
+    assert "minimum of 8" not in reason

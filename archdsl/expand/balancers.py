@@ -57,7 +57,7 @@ def add_balancer(
     )
     passthrough = _passthrough(ctx, statement, kind)
     tls = _tls(ctx, lb, statement, passthrough)
-    _protections(ctx, lb, kind)
+    _protections(ctx, lb, kind, tls_listener=tls and not passthrough)
     lb.attrs["dns_name"] = (
         f"{name}.internal.{ctx.design.domain}" if internal else ctx.design.domain
     )
@@ -121,16 +121,19 @@ def _tls(
     return bool(tls)
 
 
-def _protections(ctx: Expansion, lb: Component, kind: str) -> None:
+def _protections(ctx: Expansion, lb: Component, kind: str, tls_listener: bool) -> None:
     ctx.choose(
         lb, "deletion_protection", True, "guards against deleting the entry point"
     )
-    ctx.choose(
-        lb,
-        "access_logs",
-        True,
-        "request logs in S3 for troubleshooting and security reviews",
-    )
+    # An NLB writes access logs only for TLS listeners, so one that passes
+    # TLS through on TCP has none to keep. VPC flow logs can record it instead.
+    if kind == "alb" or tls_listener:
+        ctx.choose(
+            lb,
+            "access_logs",
+            True,
+            "request logs in S3 for troubleshooting and security reviews",
+        )
     if kind == "alb":
         ctx.choose(
             lb,
@@ -150,7 +153,8 @@ def _passthrough_listener(
         f"{statement.name} TCP :{PASSTHROUGH_PORT}",
         unit=statement.name,
         reason="passes TLS through untouched; the containers hold the certificate "
-        "and terminate TLS themselves, so the NLB never sees plaintext",
+        "and terminate TLS themselves, so the NLB never sees plaintext and, "
+        "having no TLS listener, writes no access logs",
         span=statement.span,
         attrs={
             "protocol": "TCP",

@@ -284,8 +284,9 @@ def _rds(
             "rds.standby",
             f"{name} standby",
             unit=name,
-            reason="Multi-AZ standby: a synchronous copy that RDS promotes in about "
-            "a minute if the primary or its AZ fails; it serves no reads",
+            reason="Multi-AZ standby: a synchronous copy that RDS promotes, "
+            "typically in one to two minutes, if the primary or its AZ fails; "
+            "it serves no reads",
             span=statement.span,
             placement=network.zonal("data", azs[1]),
             attrs={

@@ -409,16 +409,25 @@ def _add_certificates(ctx: Expansion) -> None:
             "acm.certificate",
             f"certificate {region}",
             unit="dns",
-            reason="public ACM certificate, validated through DNS and renewed by "
-            "AWS; CloudFront needs its certificate in us-east-1"
-            if region == CLOUDFRONT_REGION
-            else "public ACM certificate for the load balancers, validated "
-            "through DNS and renewed by AWS",
+            reason=_certificate_reason(ctx, used_by),
             span=ctx.design.span,
             placement=Placement(region=region),
             attrs={"domains": names, "validation": "DNS", "used_by": list(used_by)},
             section="entry",
         )
+
+
+def _certificate_reason(ctx: Expansion, used_by: list[str]) -> str:
+    """Return why a certificate exists, naming CloudFront only when it uses it."""
+    if any(ctx.get(u).kind == "cloudfront.distribution" for u in used_by):
+        return (
+            "public ACM certificate, validated through DNS and renewed by AWS; "
+            "CloudFront needs its certificate in us-east-1"
+        )
+    return (
+        "public ACM certificate for the load balancers, validated through DNS "
+        "and renewed by AWS"
+    )
 
 
 #: Name in a reason for each kind that writes access logs to the log bucket.

@@ -7,6 +7,15 @@ from archdsl.expand.links import REFERENCES, defer, kms_key_of
 from archdsl.language import Statement
 from archdsl.model import Component, Default
 
+# The ``encryption`` value each kind reports once a customer managed key
+# encrypts it, in the words of the service's own setting.
+CUSTOMER_KEY_ENCRYPTION = {
+    "s3.bucket": "SSE-KMS",
+    "sqs.queue": "SSE-KMS",
+    "dynamodb.table": "customer managed key",
+    "ecr.repository": "KMS",
+}
+
 
 def use_key(ctx: Expansion, component: Component, statement: Statement) -> None:
     """Put ``component`` under the key ``statement`` names, once every key exists.
@@ -53,8 +62,9 @@ def set_key(
         )
     )
     component.attrs["kms_key"] = key
-    if component.kind == "s3.bucket" and component.attrs.get("encrypted"):
-        component.attrs["encryption"] = "SSE-KMS"
+    encryption = CUSTOMER_KEY_ENCRYPTION.get(component.kind)
+    if encryption is not None and component.attrs.get("encrypted"):
+        component.attrs["encryption"] = encryption
     encrypts = ctx.get(key).attrs.setdefault("encrypts", [])
     if component.id not in encrypts:
         encrypts.append(component.id)

@@ -279,22 +279,35 @@ def _add_subnets(ctx: Expansion, network: Network) -> None:
         for az in network.azs:
             if az not in network.requested.get(layer, ()):
                 continue
+            route = _default_route(ctx, network, layer, az)
             ctx.add(
                 network.subnet_id(layer, az),
                 "ec2.subnet",
                 f"{layer} {az}",
                 unit="network",
-                reason=_LAYER_REASONS[layer],
+                reason=_subnet_reason(network, layer, route),
                 span=network.span,
                 placement=network.placement(azs=(az,)),
                 attrs={
                     "layer": layer,
                     "cidr": network.cidr_of(layer, az),
                     "public": layer == "public",
-                    "default_route": _default_route(ctx, network, layer, az),
+                    "default_route": route,
                 },
                 section="network",
             )
+
+
+def _subnet_reason(network: Network, layer: str, route: str | None) -> str:
+    """Return why a subnet exists, naming where a private subnet's egress goes."""
+    if layer != "private" or (route is not None and route != network.egress_via):
+        return _LAYER_REASONS[layer]
+    if route is None:
+        return "private subnet for servers: no public IPs and no route to the internet"
+    return (
+        "private subnet for servers: no public IPs, outbound traffic through "
+        "the transit gateway to the central egress VPC"
+    )
 
 
 def _default_route(ctx: Expansion, network: Network, layer: str, az: str) -> str | None:

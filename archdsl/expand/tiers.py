@@ -362,12 +362,14 @@ def _load_balancer(
     ctx.choose(
         lb, "deletion_protection", True, "guards against deleting the entry point"
     )
-    ctx.choose(
-        lb,
-        "access_logs",
-        True,
-        "request logs in S3 for troubleshooting and security reviews",
-    )
+    # An NLB writes access logs only for TLS listeners.
+    if balancer == "alb" or tls:
+        ctx.choose(
+            lb,
+            "access_logs",
+            True,
+            "request logs in S3 for troubleshooting and security reviews",
+        )
     if balancer == "alb":
         ctx.choose(
             lb,

@@ -166,7 +166,8 @@ def _warehouse_protections(
         warehouse,
         "backup_retention_days",
         7,
-        "automated snapshots for a week allow point-in-time recovery",
+        "a week of automated incremental snapshots to restore from; Redshift "
+        "restores a snapshot, not any chosen second as RDS does",
         statement=statement,
         option="backup",
         safety=True,

@@ -35,6 +35,7 @@ REFERENCE_DESIGNS = (
     "tracing\nalarm a on web\nkubecost on k\ncosts\nbudget b\n"
     "encrypt all with kms key=key\ntls everywhere\nlogs retain=30d\n",
     "design ref4\ncluster e ecs\nservice api on e behind nlb passthrough\n"
+    "service rpc on e behind nlb internal\n"
     "stream s kinesis\nstream m msk\nfirehose f\nlake l\ncatalog c\n"
     "crawler cr\netl j\nathena q\nquicksight d\nwarehouse w spectrum\n"
     "emr x\nflink live\nwebapp app\n"

@@ -114,7 +114,7 @@ def unused_unit(model: Model, rule: Rule) -> Iterator[Hit]:
 
 
 def _used_components(model: Model) -> set[str]:
-    """Return the components that carry traffic, watch others or host workloads.
+    """Return the components that carry traffic, watch, host or protect others.
 
     A dead-letter queue, a log group or a lake zone is a statement of its
     own whose components belong to the parent's unit, so the check looks
@@ -122,6 +122,10 @@ def _used_components(model: Model) -> set[str]:
     """
     used = {end for c in requests(model) for end in (c.source, c.target)}
     used |= {c.target for c in model.connections if c.kind == "monitoring"}
+    # A KMS key is in use while it encrypts data, and a private CA while
+    # a mutual TLS hop trusts the certificates it issues.
+    used |= {c.id for c in model.components.values() if c.attrs.get("encrypts")}
+    used |= {c.attrs["ca"] for c in model.connections if c.attrs.get("ca")}
     for component in model.components.values():
         for key in HOSTING_KEYS:
             hosts = component.attrs.get(key)

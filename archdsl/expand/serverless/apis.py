@@ -299,7 +299,8 @@ def expand_userpool(ctx: Expansion, statement: Statement) -> None:
         pool,
         "password_min_length",
         12,
-        "twelve characters resist guessing far better than Cognito's minimum of 8",
+        "twelve characters resist guessing far better than the 8 that Cognito "
+        "requires by default",
     )
 
 
