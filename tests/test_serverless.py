@@ -684,3 +684,18 @@ def test_password_length_reason_cites_cognito_default():
     reason = defaults_of(expand("userpool u\n"), "u")["password_min_length"].reason
     assert "the 8 that Cognito requires by default" in reason
     assert "minimum of 8" not in reason
+
+
+def test_jwt_authorizer_names_user_pool_issuer():
+    # Cognito user pool tokens carry iss = https://cognito-idp.<region>.amazonaws.com/<pool id>.
+    model = expand(
+        "region eu-west-1 {\n  userpool users\n}\n"
+        "api a http auth=jwt authorizer=eu-west-1.users\n"
+    )
+    issuer = model.component("a.authorizer").attrs["issuer"]
+    assert issuer == "https://cognito-idp.eu-west-1.amazonaws.com/<eu-west-1.users pool id>"
+
+
+def test_jwt_authorizer_keeps_written_issuer():
+    model = expand('api a http auth=jwt issuer="https://login.example.com"\n')
+    assert model.component("a.authorizer").attrs["issuer"] == "https://login.example.com"

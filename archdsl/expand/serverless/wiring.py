@@ -166,6 +166,13 @@ def _wire_api(ctx: Expansion, statement: Statement) -> None:
     decider = unit.ingress[0]
     authorizer = ctx.get(authorizer_id)
     authorizer.attrs["decided_by"] = decider
+    if auth == "jwt" and authorizer.attrs.get("issuer") is None:
+        # A user pool's tokens name it as their issuer: the Cognito endpoint
+        # of the pool's region followed by the pool id, known only once deployed.
+        region = ctx.get(decider).placement.region or ctx.design.region
+        authorizer.attrs["issuer"] = (
+            f"https://cognito-idp.{region}.amazonaws.com/<{unit.name} pool id>"
+        )
 
     ctx.connect(
         statement.name,
