@@ -164,6 +164,13 @@ def _scale(model: Model) -> dict[str, Any]:
         if c.attrs.get("role") in ("writer", "primary") and is_store(c)
     ]
     for writer in writers:
+        if writer.kind.startswith("elasticache."):
+            lines.append(
+                f"{writer.id} takes every write of its single shard; for {GROWTH}x "
+                "writes, move to a larger node type or turn on cluster mode, which "
+                "spreads the keys over several shards, each with its own primary."
+            )
+            continue
         lines.append(
             f"{writer.id} takes every write and scales only by a larger instance "
             "class; move reads to replicas or a cache, and shard (cells) if writes "
