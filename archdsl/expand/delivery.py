@@ -86,7 +86,7 @@ def expand_pipeline(ctx: Expansion, statement: Statement) -> None:
         pipeline,
         "source",
         "github",
-        "a CodeStar connection to GitHub starts the pipeline on every push",
+        "an AWS CodeConnections connection to GitHub starts the pipeline on every push",
         statement=statement,
     )
     approval = ctx.choose(

@@ -381,8 +381,8 @@ def expand_athena(ctx: Expansion, statement: Statement) -> None:
         workgroup,
         "scan_limit_gb",
         100,
-        "a query that would scan more than 100 GB is cancelled, which caps the "
-        "cost of one mistake",
+        "Athena cancels a query once it has scanned 100 GB, which caps the cost "
+        "of one mistake",
         statement=statement,
         option="scan_limit",
         convert=lambda megabytes: megabytes // 1024,
