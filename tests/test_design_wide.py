@@ -120,6 +120,7 @@ def test_tls_everywhere_encrypts_balancer_to_targets(everywhere):
     assert all(c.tls for c in hops)
     assert all(c.protocol == "https" for c in hops)
     assert everywhere.component("api.target-group").attrs["protocol"] == "HTTPS"
+    assert everywhere.component("api.target-group").attrs["tls_to_targets"] is True
     assert everywhere.component("api.alb").attrs["reencrypts"] is True
 
 

@@ -76,6 +76,8 @@ def test_every_request_hop_is_tls(crypto):
 def test_alb_ends_tls_and_nlb_passes_it_through(crypto):
     assert crypto.component("web.alb").attrs["tls_termination"] == "load_balancer"
     assert crypto.component("web.alb").attrs["reencrypts"] is True
+    assert crypto.component("web.target-group").attrs["protocol"] == "HTTPS"
+    assert crypto.component("web.target-group").attrs["tls_to_targets"] is True
     assert crypto.component("payments.nlb").attrs["tls_termination"] == "target"
 
 

@@ -693,9 +693,14 @@ def test_jwt_authorizer_names_user_pool_issuer():
         "api a http auth=jwt authorizer=eu-west-1.users\n"
     )
     issuer = model.component("a.authorizer").attrs["issuer"]
-    assert issuer == "https://cognito-idp.eu-west-1.amazonaws.com/<eu-west-1.users pool id>"
+    assert (
+        issuer
+        == "https://cognito-idp.eu-west-1.amazonaws.com/<eu-west-1.users pool id>"
+    )
 
 
 def test_jwt_authorizer_keeps_written_issuer():
     model = expand('api a http auth=jwt issuer="https://login.example.com"\n')
-    assert model.component("a.authorizer").attrs["issuer"] == "https://login.example.com"
+    assert (
+        model.component("a.authorizer").attrs["issuer"] == "https://login.example.com"
+    )

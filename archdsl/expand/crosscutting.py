@@ -206,9 +206,9 @@ def _encrypt_hop(ctx: Expansion, connection: Connection, statement: Statement) -
     if source.kind in ("elbv2.alb", "elbv2.nlb"):
         group = source.attrs.get("target_group")
         if group and ctx.exists(group):
-            ctx.get(group).attrs["protocol"] = (
-                "HTTPS" if source.kind == "elbv2.alb" else "TLS"
-            )
+            attrs = ctx.get(group).attrs
+            attrs["protocol"] = "HTTPS" if source.kind == "elbv2.alb" else "TLS"
+            attrs["tls_to_targets"] = True
         source.attrs["reencrypts"] = True
     ctx.get(connection.target).attrs["serves_tls"] = True
 
