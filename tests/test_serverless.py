@@ -704,3 +704,18 @@ def test_jwt_authorizer_keeps_written_issuer():
     assert (
         model.component("a.authorizer").attrs["issuer"] == "https://login.example.com"
     )
+
+
+def test_queue_as_long_as_dead_letter_queue_warns():
+    # A standard queue's message keeps its first enqueue time when it moves
+    # to the dead-letter queue, so that queue must keep messages longer.
+    model = expand("queue jobs retention=14d\n")
+    (warning,) = model.warnings
+    assert warning.message.startswith("'jobs' keeps messages 14 days, as long as")
+    assert (warning.span.line, warning.span.column) == (1, 12)
+
+
+def test_fifo_queue_retention_does_not_warn():
+    # A FIFO message's enqueue time resets when it moves to the dead-letter queue.
+    model = expand("queue jobs fifo retention=14d\n")
+    assert model.warnings == []

@@ -11,6 +11,7 @@ from archdsl.expand.context import Expansion, handles
 from archdsl.expand.network import network_for
 from archdsl.expand.serverless.filters import build_filter, filter_settings
 from archdsl.expand.serverless.shared import (
+    DLQ_RETENTION_DAYS,
     add_dead_letter_queue,
     add_entry_unit,
     add_part_unit,
@@ -123,6 +124,18 @@ def _queue_dlq(
         label=f"after {receives} receives",
     )
     add_part_unit(ctx, statement, "dlq", dlq.id)
+    retention = queue.attrs["message_retention_seconds"]
+    if not fifo and retention >= dlq.attrs["message_retention_seconds"]:
+        # A standard queue's messages keep their first enqueue time in the
+        # dead-letter queue, so their age there starts at the time already spent.
+        ctx.warning(
+            f"'{local_name(statement)}' keeps messages {retention // 86400} days, as long "
+            "as its dead-letter queue, so a message moved there late in that time "
+            "expires soon after",
+            statement.span_of("retention"),
+            f"keep messages in '{local_name(statement)}' for less than "
+            f"{DLQ_RETENTION_DAYS} days, such as retention=7d",
+        )
 
 
 @handles("topic")
