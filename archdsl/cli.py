@@ -11,6 +11,7 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,9 @@ from archdsl.errors import (
     UsageError,
     format_diagnostics,
 )
+
+if TYPE_CHECKING:
+    from archdsl.source import SourceSet
 
 logger = logging.getLogger("archdsl")
 
@@ -91,13 +95,25 @@ def _compile(design: Path):
     return compiled
 
 
-def _write(output: str, data: bytes) -> None:
+def _write(output: str, data: bytes, sources: SourceSet) -> None:
+    """Write ``data`` to ``output``, or to stdout for '-'.
+
+    ``sources`` are the files that the compile read. Writing over one of
+    them would replace the design or an included file with the output.
+    """
     from archdsl.output import write_atomic
 
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    target = Path(output).resolve()
+    for source in sources:
+        if source.path is not None and source.path.resolve() == target:
+            raise UsageError(
+                f"the output {output} is a design file that this run reads; "
+                "name another output file"
+            )
     write_atomic(output, data)
 
 
@@ -133,7 +149,7 @@ def render(design: Path, output: str, fmt: str | None) -> None:
     chosen = format_for(output, fmt)
     compiled = _compile(design)
     data = render_model(compiled.model, chosen)
-    _write(output, data)
+    _write(output, data, compiled.sources)
     logger.info("wrote %s (%d bytes)", output, len(data))
 
 
@@ -151,7 +167,7 @@ def expand(design: Path, output: str) -> None:
     """Print the expanded model of DESIGN as JSON: every AWS component, why it
     is there and where it came from."""
     compiled = _compile(design)
-    _write(output, compiled.model.dumps().encode("utf-8"))
+    _write(output, compiled.model.dumps().encode("utf-8"), compiled.sources)
 
 
 SEVERITY_CHOICES = ("critical", "high", "medium", "low", "never")
@@ -212,7 +228,7 @@ def check(
     result = run_check(model, fail_on=threshold, scenarios=parsed)
     if result.unused_waivers:
         click.echo(format_diagnostics(result.warnings(), compiled.sources), err=True)
-    _write(output, write_report(result, compiled.sources, fmt))
+    _write(output, write_report(result, compiled.sources, fmt), compiled.sources)
     logger.info(
         "%d finding(s), %d failing", len(result.findings), len(result.failing())
     )
