@@ -103,6 +103,17 @@ def test_every_relative_link_resolves(workdir, dot_available):
         assert (readme.parent / unquote(link)).exists(), link
 
 
+def test_no_png_links_only_written_files(workdir, dot_available):
+    result = generate(workdir, "--no-png")
+    assert result.returncode == 0, result.stderr
+    readme = workdir / "out" / "three-tier" / "README.md"
+    links = relative_links(readme.read_text())
+    assert "diagram.png" not in links
+    assert "diagram.svg" in links
+    for link in links:
+        assert (readme.parent / unquote(link)).exists(), link
+
+
 def assert_tables_well_formed(markdown: str) -> int:
     """Every table row has as many cells as its header; return the table count."""
     tokens = PARSER.parse(markdown)
