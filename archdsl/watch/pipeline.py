@@ -29,8 +29,13 @@ WatchedFilesHook = Callable[[SourceSet], Iterable[Path]]
 
 
 def watched_files(sources: SourceSet) -> set[Path]:
-    """Return the path of every source file a compile read: the design and its includes."""
-    return {source.path for source in sources if source.path is not None}
+    """Return the files a compile read or looked for: the design and its includes.
+
+    An included file that was not found is watched when its folder exists, so
+    that creating it renders again.
+    """
+    read = {source.path for source in sources if source.path is not None}
+    return read | {path for path in sources.missing if path.parent.is_dir()}
 
 
 @dataclass(frozen=True)
@@ -134,8 +139,8 @@ class Pipeline:
     def _watched_after_error(self, sources: SourceSet | None) -> frozenset[Path]:
         # A failed compile may stop before it reads every include, so the
         # files of the last good compile stay watched until the next one.
-        # NOTE: an included file that does not exist yet is not watched, so
-        # creating it triggers no render until the design is saved again.
+        # NOTE: a missing include whose folder does not exist either is not
+        # watched, so creating both triggers no render until the next save.
         read = set(self.watched_files_hook(sources)) if sources else set()
         return frozenset({self.design, *self._last_watched, *read})
 
