@@ -185,6 +185,17 @@ def test_failing_template_expression_names_line(workdir, dot_available):
     assert not (workdir / "out" / "three-tier" / "README.md").exists()
 
 
+def test_template_not_utf8_names_file(workdir, dot_available):
+    templates = workdir / "templates"
+    templates.mkdir()
+    (templates / "_flows.md.j2").write_bytes(b"## Flows\n\xff\n")
+    result = generate(workdir, "--template", "templates")
+    assert result.returncode == 2
+    assert "templates/_flows.md.j2 has invalid UTF-8 at byte 9" in result.stderr
+    assert "design.md.j2" not in result.stderr
+    assert not (workdir / "out" / "three-tier" / "README.md").exists()
+
+
 def test_several_designs_get_a_folder_each(workdir, dot_available):
     (workdir / "second.arch").write_text("tier web\n")
     result = run_archdsl(
