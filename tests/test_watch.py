@@ -226,6 +226,20 @@ def test_creating_missing_include_renders(tmp_path, start_session, poll):
     assert "jobs" in design.with_name("out.svg").read_text()
 
 
+def test_emptied_design_keeps_output(design, start_session):
+    output = design.with_name("out.svg")
+    session, results = start_session(svg_pipeline(design))
+    assert "sessions" in output.read_text()
+    save_in_place(design, "")
+    emptied = results.wait_for(2)
+    assert "three-tier.arch is empty" in emptied.error
+    assert "sessions" in output.read_text()
+    save_in_place(design, GOOD_CARTS)
+    refilled = results.wait_for(3)
+    assert refilled.ok, refilled.error
+    assert "carts" in output.read_text()
+
+
 def test_hundred_saves_leave_good_output(design, start_session):
     output = design.with_name("out.svg")
     session, results = start_session(svg_pipeline(design))

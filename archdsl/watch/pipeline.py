@@ -105,6 +105,15 @@ class Pipeline:
         return result
 
     def _run_stages(self, result: RenderResult, is_current: Callable[[], bool]) -> None:
+        if _is_empty(self.design):
+            # A save that truncates before it writes can outlast the debounce
+            # window, and drawing that empty design would replace good outputs.
+            result.error = (
+                f"error: {self.design} is empty; the last good output is kept "
+                "until the design is saved with content"
+            )
+            result.watched = self._watched_after_error(None)
+            return
         try:
             compiled = compile_file(self.design)
         except DesignError as error:
@@ -195,6 +204,13 @@ class Pipeline:
             result.error = f"error: {error}"
             return
         result.written = (*result.written, folder / "README.md")
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _inline_svg(data: bytes) -> str:
