@@ -78,10 +78,42 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     if not verbose and not debug:
         return
     level = logging.DEBUG if verbose > 1 or debug else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("archdsl: %(levelname)s: %(message)s"))
-    logger.addHandler(handler)
+    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("archdsl: %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
     logger.setLevel(level)
+
+
+def _add_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    root = ctx.find_root()
+    root.params["verbose"] = root.params.get("verbose", 0) + value
+    _configure_logging(root.params["verbose"], root.params.get("debug", False))
+
+
+def _add_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    root = ctx.find_root()
+    root.params["debug"] = root.params.get("debug", False) or value
+    _configure_logging(root.params.get("verbose", 0), root.params["debug"])
+
+
+def _log_options(command):
+    """Add -v and --debug to a command, so that they work after its name too."""
+    command = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_add_debug,
+        help="Show Python tracebacks of internal errors.",
+    )(command)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_add_verbose,
+        help="Log progress (-v) or details (-vv).",
+    )(command)
 
 
 def _compile(design: Path):
@@ -123,6 +155,7 @@ DESIGN = click.argument(
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-o",
@@ -154,6 +187,7 @@ def render(design: Path, output: str, fmt: str | None) -> None:
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-o",
@@ -174,6 +208,7 @@ SEVERITY_CHOICES = ("critical", "high", "medium", "low", "never")
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-f",
@@ -237,6 +272,7 @@ def check(
 
 
 @cli.command()
+@_log_options
 @click.argument(
     "designs",
     nargs=-1,
@@ -325,6 +361,7 @@ def docs(
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-o",
@@ -409,6 +446,7 @@ def _show_warnings() -> None:
 
 
 @cli.command()
+@_log_options
 def icons() -> None:
     """Print the folder that DOT output's node images are relative to."""
     from archdsl.render.diagram import icons_root

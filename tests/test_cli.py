@@ -211,6 +211,30 @@ def test_verbose_logs_progress(tmp_path, dot_available):
     assert "archdsl: INFO: laying out" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["render", str(EXAMPLE), "-o", "x.svg", "-v"], "archdsl: INFO: laying out"),
+        (["render", "-v", str(EXAMPLE), "-o", "x.svg"], "archdsl: INFO: laying out"),
+        (["expand", str(EXAMPLE), "-o", "x.json", "-vv"], "archdsl: DEBUG: parsing"),
+        (["check", str(EXAMPLE), "--debug"], "archdsl: DEBUG: parsing"),
+        (
+            ["docs", str(EXAMPLE), "-o", "out", "--no-png", "-v"],
+            "archdsl: INFO: writing the document of shop",
+        ),
+        (
+            ["-v", "expand", str(EXAMPLE), "-o", "x.json", "-v"],
+            "archdsl: DEBUG: parsing",
+        ),
+    ],
+)
+def test_log_options_after_command(tmp_path, dot_available, args, line):
+    result = run_archdsl(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert line in result.stderr
+    assert result.stderr.count(line) == 1
+
+
 def test_quiet_without_verbose(tmp_path, dot_available):
     result = run_archdsl("render", str(EXAMPLE), "-o", str(tmp_path / "x.svg"))
     assert result.stderr == ""
