@@ -11,6 +11,7 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,9 @@ from archdsl.errors import (
     UsageError,
     format_diagnostics,
 )
+
+if TYPE_CHECKING:
+    from archdsl.source import SourceSet
 
 logger = logging.getLogger("archdsl")
 
@@ -74,10 +78,42 @@ def _configure_logging(verbose: int, debug: bool) -> None:
     if not verbose and not debug:
         return
     level = logging.DEBUG if verbose > 1 or debug else logging.INFO
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("archdsl: %(levelname)s: %(message)s"))
-    logger.addHandler(handler)
+    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("archdsl: %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
     logger.setLevel(level)
+
+
+def _add_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    root = ctx.find_root()
+    root.params["verbose"] = root.params.get("verbose", 0) + value
+    _configure_logging(root.params["verbose"], root.params.get("debug", False))
+
+
+def _add_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    root = ctx.find_root()
+    root.params["debug"] = root.params.get("debug", False) or value
+    _configure_logging(root.params.get("verbose", 0), root.params["debug"])
+
+
+def _log_options(command):
+    """Add -v and --debug to a command, so that they work after its name too."""
+    command = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_add_debug,
+        help="Show Python tracebacks of internal errors.",
+    )(command)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_add_verbose,
+        help="Log progress (-v) or details (-vv).",
+    )(command)
 
 
 def _compile(design: Path):
@@ -91,13 +127,25 @@ def _compile(design: Path):
     return compiled
 
 
-def _write(output: str, data: bytes) -> None:
+def _write(output: str, data: bytes, sources: SourceSet) -> None:
+    """Write ``data`` to ``output``, or to stdout for '-'.
+
+    ``sources`` are the files that the compile read. Writing over one of
+    them would replace the design or an included file with the output.
+    """
     from archdsl.output import write_atomic
 
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    target = Path(output).resolve()
+    for source in sources:
+        if source.path is not None and source.path.resolve() == target:
+            raise UsageError(
+                f"the output {output} is a design file that this run reads; "
+                "name another output file"
+            )
     write_atomic(output, data)
 
 
@@ -107,6 +155,7 @@ DESIGN = click.argument(
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-o",
@@ -133,11 +182,12 @@ def render(design: Path, output: str, fmt: str | None) -> None:
     chosen = format_for(output, fmt)
     compiled = _compile(design)
     data = render_model(compiled.model, chosen)
-    _write(output, data)
+    _write(output, data, compiled.sources)
     logger.info("wrote %s (%d bytes)", output, len(data))
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-o",
@@ -151,13 +201,14 @@ def expand(design: Path, output: str) -> None:
     """Print the expanded model of DESIGN as JSON: every AWS component, why it
     is there and where it came from."""
     compiled = _compile(design)
-    _write(output, compiled.model.dumps().encode("utf-8"))
+    _write(output, compiled.model.dumps().encode("utf-8"), compiled.sources)
 
 
 SEVERITY_CHOICES = ("critical", "high", "medium", "low", "never")
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-f",
@@ -212,7 +263,7 @@ def check(
     result = run_check(model, fail_on=threshold, scenarios=parsed)
     if result.unused_waivers:
         click.echo(format_diagnostics(result.warnings(), compiled.sources), err=True)
-    _write(output, write_report(result, compiled.sources, fmt))
+    _write(output, write_report(result, compiled.sources, fmt), compiled.sources)
     logger.info(
         "%d finding(s), %d failing", len(result.findings), len(result.failing())
     )
@@ -221,6 +272,7 @@ def check(
 
 
 @cli.command()
+@_log_options
 @click.argument(
     "designs",
     nargs=-1,
@@ -309,6 +361,7 @@ def docs(
 
 
 @cli.command()
+@_log_options
 @DESIGN
 @click.option(
     "-o",
@@ -393,6 +446,7 @@ def _show_warnings() -> None:
 
 
 @cli.command()
+@_log_options
 def icons() -> None:
     """Print the folder that DOT output's node images are relative to."""
     from archdsl.render.diagram import icons_root

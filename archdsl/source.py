@@ -74,6 +74,8 @@ class SourceSet:
         self.display_root = display_root
         self._sources: dict[str, Source] = {}
         self._include_notes: dict[str, tuple[tuple[Span, str], ...]] = {}
+        #: Included files that were not found, as absolute paths.
+        self.missing: set[Path] = set()
 
     def add(self, source: Source) -> None:
         self._sources[source.name] = source

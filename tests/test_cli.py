@@ -151,6 +151,32 @@ def test_missing_output_folder_exit_2(tmp_path):
     assert "output folder does not exist" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["expand", "design.arch"], "design.arch"),
+        (["check", "design.arch", "--fail-on", "never"], "design.arch"),
+        (["render", "design.arch", "-f", "svg"], "design.arch"),
+        (["expand", "design.arch"], "parts/queue.arch"),
+        (["expand", "design.arch"], "link.json"),
+    ],
+)
+def test_output_over_design_file_exit_2(tmp_path, command, target):
+    design = tmp_path / "design.arch"
+    shutil.copy(EXAMPLE, design)
+    with design.open("a", encoding="utf-8") as stream:
+        stream.write('include "parts/queue.arch"\n')
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "queue.arch").write_text("queue jobs\napp -> jobs\n")
+    (tmp_path / "link.json").symlink_to(design)
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*.arch")}
+    result = run_archdsl(*command, "-o", target, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"the output {target} is a design file that this run reads" in result.stderr
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*.arch")} == before
+    assert not list(tmp_path.rglob(".archdsl-*"))
+
+
 def test_missing_graphviz_says_how_to_install(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}
     result = run_archdsl("render", str(EXAMPLE), "-o", str(tmp_path / "x.png"), env=env)
@@ -183,6 +209,30 @@ def test_verbose_logs_progress(tmp_path, dot_available):
     result = run_archdsl("-v", "render", str(EXAMPLE), "-o", str(tmp_path / "x.svg"))
     assert result.returncode == 0
     assert "archdsl: INFO: laying out" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["render", str(EXAMPLE), "-o", "x.svg", "-v"], "archdsl: INFO: laying out"),
+        (["render", "-v", str(EXAMPLE), "-o", "x.svg"], "archdsl: INFO: laying out"),
+        (["expand", str(EXAMPLE), "-o", "x.json", "-vv"], "archdsl: DEBUG: parsing"),
+        (["check", str(EXAMPLE), "--debug"], "archdsl: DEBUG: parsing"),
+        (
+            ["docs", str(EXAMPLE), "-o", "out", "--no-png", "-v"],
+            "archdsl: INFO: writing the document of shop",
+        ),
+        (
+            ["-v", "expand", str(EXAMPLE), "-o", "x.json", "-v"],
+            "archdsl: DEBUG: parsing",
+        ),
+    ],
+)
+def test_log_options_after_command(tmp_path, dot_available, args, line):
+    result = run_archdsl(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert line in result.stderr
+    assert result.stderr.count(line) == 1
 
 
 def test_quiet_without_verbose(tmp_path, dot_available):

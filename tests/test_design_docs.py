@@ -103,6 +103,17 @@ def test_every_relative_link_resolves(workdir, dot_available):
         assert (readme.parent / unquote(link)).exists(), link
 
 
+def test_no_png_links_only_written_files(workdir, dot_available):
+    result = generate(workdir, "--no-png")
+    assert result.returncode == 0, result.stderr
+    readme = workdir / "out" / "three-tier" / "README.md"
+    links = relative_links(readme.read_text())
+    assert "diagram.png" not in links
+    assert "diagram.svg" in links
+    for link in links:
+        assert (readme.parent / unquote(link)).exists(), link
+
+
 def assert_tables_well_formed(markdown: str) -> int:
     """Every table row has as many cells as its header; return the table count."""
     tokens = PARSER.parse(markdown)
@@ -171,6 +182,17 @@ def test_failing_template_expression_names_line(workdir, dot_available):
     assert result.returncode == 2
     assert "internal error" not in result.stderr
     assert "_title.md.j2:3: ZeroDivisionError" in result.stderr
+    assert not (workdir / "out" / "three-tier" / "README.md").exists()
+
+
+def test_template_not_utf8_names_file(workdir, dot_available):
+    templates = workdir / "templates"
+    templates.mkdir()
+    (templates / "_flows.md.j2").write_bytes(b"## Flows\n\xff\n")
+    result = generate(workdir, "--template", "templates")
+    assert result.returncode == 2
+    assert "templates/_flows.md.j2 has invalid UTF-8 at byte 9" in result.stderr
+    assert "design.md.j2" not in result.stderr
     assert not (workdir / "out" / "three-tier" / "README.md").exists()
 
 

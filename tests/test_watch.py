@@ -211,6 +211,35 @@ def test_include_edit_triggers_render(tmp_path, start_session):
     assert pipeline.runs == 2
 
 
+@pytest.mark.parametrize("poll", [False, True])
+def test_creating_missing_include_renders(tmp_path, start_session, poll):
+    (tmp_path / "parts").mkdir()
+    design = tmp_path / "main.arch"
+    design.write_text(GOOD + 'include "parts/queue.arch"\n')
+    pipeline = svg_pipeline(design)
+    session, results = start_session(pipeline, poll=poll)
+    assert "included file not found: parts/queue.arch" in results.wait_for(1).error
+    assert not design.with_name("out.svg").exists()
+    save_in_place(tmp_path / "parts" / "queue.arch", "queue jobs\napp -> jobs\n")
+    second = results.wait_for(2)
+    assert second.ok, second.error
+    assert "jobs" in design.with_name("out.svg").read_text()
+
+
+def test_emptied_design_keeps_output(design, start_session):
+    output = design.with_name("out.svg")
+    session, results = start_session(svg_pipeline(design))
+    assert "sessions" in output.read_text()
+    save_in_place(design, "")
+    emptied = results.wait_for(2)
+    assert "three-tier.arch is empty" in emptied.error
+    assert "sessions" in output.read_text()
+    save_in_place(design, GOOD_CARTS)
+    refilled = results.wait_for(3)
+    assert refilled.ok, refilled.error
+    assert "carts" in output.read_text()
+
+
 def test_hundred_saves_leave_good_output(design, start_session):
     output = design.with_name("out.svg")
     session, results = start_session(svg_pipeline(design))

@@ -195,6 +195,29 @@ def test_reconnects_after_server_restart(page, preview):
     assert connection == "live"
 
 
+def test_restart_without_diagram_shows_placeholder(page, preview):
+    open_preview(page, preview)
+    port = preview.server.port
+    preview.server.stop()
+    page.locator("#connection").filter(has_text="reconnecting").wait_for(
+        timeout=WAIT_MS
+    )
+    state = PreviewState("three-tier.arch")
+    state.apply(RenderResult(1, error=BAD_MESSAGE))
+    restarted = PreviewServer(state, "127.0.0.1", port)
+    restarted.start()
+    try:
+        page.locator("#placeholder").wait_for(state="visible", timeout=WAIT_MS)
+        svg_count = page.locator("#diagram svg").count()
+        banner = page.locator("#banner-text").text_content()
+        generation = page.locator("#diagram").get_attribute("data-generation")
+    finally:
+        restarted.stop()
+    assert svg_count == 0
+    assert banner == BAD_MESSAGE
+    assert generation == "0"
+
+
 #: Markup that runs script if the page inserts it as HTML: an event handler
 #: on an image and a script element, each setting ``window.pwned``.
 HOSTILE_MARKUP = (

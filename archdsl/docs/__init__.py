@@ -76,7 +76,7 @@ def build_document(
     from archdsl.render import render
 
     model = compiled.model
-    readme = build_readme(compiled, design_path, folder, templates=templates)
+    readme = build_readme(compiled, design_path, folder, templates=templates, png=png)
     files = {README: readme, SVG: render(model, "svg")}
     if png:
         files[PNG] = render(model, "png")
@@ -89,8 +89,12 @@ def build_readme(
     folder: Path,
     *,
     templates: Path | None = None,
+    png: bool = True,
 ) -> bytes:
-    """Return the document's markdown text; Graphviz does not run."""
+    """Return the document's markdown text; Graphviz does not run.
+
+    Without ``png`` the text does not link the PNG copy of the diagram.
+    """
     from archdsl.check.engine import run_check
     from archdsl.check.simulate import Scenario, simulate
     from archdsl.docs.context import DocumentInputs, build_context
@@ -114,7 +118,7 @@ def build_readme(
         region_losses=region_losses,
         source_link=_relative(design_path, folder),
         diagram_svg=SVG,
-        diagram_png=PNG,
+        diagram_png=PNG if png else None,
     )
     logger.info("writing the document of %s", model.design.name)
     text = _render_template(templates, build_context(inputs))

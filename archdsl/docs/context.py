@@ -90,7 +90,8 @@ class DocumentInputs:
     region_losses: list[SimulationResult]
     source_link: str
     diagram_svg: str
-    diagram_png: str
+    #: None when the document has no PNG copy of the diagram.
+    diagram_png: str | None
 
 
 def build_context(inputs: DocumentInputs) -> dict[str, Any]:

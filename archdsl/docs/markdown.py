@@ -85,7 +85,13 @@ class FolderLoader(jinja2.FileSystemLoader):
                 f"template {template} in {self.folder} is a link to a file "
                 "outside that folder; copy the file into the folder instead"
             )
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            raise jinja2.TemplateError(
+                f"template {path} has invalid UTF-8 at byte {error.start}; "
+                "save it as UTF-8"
+            ) from None
 
 
 def environment(templates: Path | None) -> jinja2.Environment:

@@ -135,6 +135,7 @@ class _Includer:
             )
             return None
         if not target.is_file():
+            self.sources.missing.add(target)
             self._error(
                 written.span,
                 f"included file not found: {written.text}",

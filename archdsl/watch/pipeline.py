@@ -29,8 +29,13 @@ WatchedFilesHook = Callable[[SourceSet], Iterable[Path]]
 
 
 def watched_files(sources: SourceSet) -> set[Path]:
-    """Return the path of every source file a compile read: the design and its includes."""
-    return {source.path for source in sources if source.path is not None}
+    """Return the files a compile read or looked for: the design and its includes.
+
+    An included file that was not found is watched when its folder exists, so
+    that creating it renders again.
+    """
+    read = {source.path for source in sources if source.path is not None}
+    return read | {path for path in sources.missing if path.parent.is_dir()}
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,15 @@ class Pipeline:
         return result
 
     def _run_stages(self, result: RenderResult, is_current: Callable[[], bool]) -> None:
+        if _is_empty(self.design):
+            # A save that truncates before it writes can outlast the debounce
+            # window, and drawing that empty design would replace good outputs.
+            result.error = (
+                f"error: {self.design} is empty; the last good output is kept "
+                "until the design is saved with content"
+            )
+            result.watched = self._watched_after_error(None)
+            return
         try:
             compiled = compile_file(self.design)
         except DesignError as error:
@@ -134,8 +148,8 @@ class Pipeline:
     def _watched_after_error(self, sources: SourceSet | None) -> frozenset[Path]:
         # A failed compile may stop before it reads every include, so the
         # files of the last good compile stay watched until the next one.
-        # NOTE: an included file that does not exist yet is not watched, so
-        # creating it triggers no render until the design is saved again.
+        # NOTE: a missing include whose folder does not exist either is not
+        # watched, so creating both triggers no render until the next save.
         read = set(self.watched_files_hook(sources)) if sources else set()
         return frozenset({self.design, *self._last_watched, *read})
 
@@ -190,6 +204,13 @@ class Pipeline:
             result.error = f"error: {error}"
             return
         result.written = (*result.written, folder / "README.md")
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _inline_svg(data: bytes) -> str:
