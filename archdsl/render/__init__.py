@@ -54,7 +54,9 @@ def format_for(path: str | Path, requested: str | None = None) -> str:
     return fmt
 
 
-def build_dot(model: Model, *, align_replicas: bool = True) -> str:
+def build_dot(
+    model: Model, *, align_replicas: bool = True, splines: str = "spline"
+) -> str:
     """Return the DOT source; control characters in labels become U+FFFD.
 
     Graphviz copies label text into SVG as it is, and an SVG that holds a
@@ -63,7 +65,7 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
     from archdsl.controls import replace_controls
     from archdsl.render.diagram import build_dot as build
 
-    source = build(model, align_replicas=align_replicas)
+    source = build(model, align_replicas=align_replicas, splines=splines)
     return _DOT_HEADER + replace_controls(source)
 
 
@@ -88,7 +90,14 @@ def render(model: Model, fmt: str, *, pool: DotPool | None = None) -> bytes:
         # picture without that alignment is still correct.
         logger.warning("laying out again without aligning replicas: %s", error)
         unaligned = build_dot(model, align_replicas=False)
-        output = run_dot(unaligned, fmt, icons_root(), pool=pool)
+        try:
+            output = run_dot(unaligned, fmt, icons_root(), pool=pool)
+        except LayoutError as second:
+            # Spline routing can also fail ("triangulation failed ... lost
+            # edge") around edges into clusters. Straight edges skip that step.
+            logger.warning("laying out again with straight edges: %s", second)
+            straight = build_dot(model, align_replicas=False, splines="line")
+            output = run_dot(straight, fmt, icons_root(), pool=pool)
     if fmt == "svg":
         output = embed_images(output, icons_root())
     return output

@@ -165,11 +165,14 @@ class _Layout:
     stand_ins: dict[str, str] = field(default_factory=dict)
 
 
-def build_dot(model: Model, *, align_replicas: bool = True) -> str:
+def build_dot(
+    model: Model, *, align_replicas: bool = True, splines: str = "spline"
+) -> str:
     """Return the DOT source of the model's diagram.
 
-    ``align_replicas`` asks Graphviz to put replicas in their primary's rank;
-    the renderer turns it off when Graphviz cannot lay that out.
+    ``align_replicas`` asks Graphviz to put replicas in their primary's rank,
+    and ``splines`` is Graphviz's edge routing. The renderer changes both
+    when Graphviz cannot lay the diagram out with the defaults.
     """
     design = model.design
     title = design.name if not design.label else f"{design.name}: {design.label}"
@@ -180,7 +183,7 @@ def build_dot(model: Model, *, align_replicas: bool = True) -> str:
         curvestyle="curved",
         outformat="dot",
         show=False,
-        graph_attr=_GRAPH_ATTRS,
+        graph_attr={**_GRAPH_ATTRS, "splines": splines},
         node_attr=_NODE_ATTRS,
     ) as diagram:
         nodes, stand_ins = _draw_nodes(model)
