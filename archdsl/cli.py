@@ -346,8 +346,12 @@ def docs(
         if check_only:
             stale.extend(stale_files(document))
         else:
-            write_document(document)
+            removed = write_document(document)
             click.echo(f"wrote {document.folder / 'README.md'}", err=True)
+            for leftover in removed:
+                click.echo(
+                    f"removed {leftover}, which the document no longer has", err=True
+                )
     if stale:
         path, explanation = stale[0]
         click.echo(f"stale: {path}\n{explanation}", err=True)

@@ -114,6 +114,19 @@ def test_no_png_links_only_written_files(workdir, dot_available):
         assert (readme.parent / unquote(link)).exists(), link
 
 
+def test_no_png_removes_earlier_png(workdir, dot_available):
+    generate(workdir)
+    png = workdir / "out" / "three-tier" / "diagram.png"
+    assert png.is_file()
+    stale = generate(workdir, "--no-png", "--check")
+    assert stale.returncode == 1
+    assert f"stale: {png.relative_to(workdir)}" in stale.stderr
+    result = generate(workdir, "--no-png")
+    assert result.returncode == 0, result.stderr
+    assert not png.exists()
+    assert generate(workdir, "--no-png", "--check").returncode == 0
+
+
 def assert_tables_well_formed(markdown: str) -> int:
     """Every table row has as many cells as its header; return the table count."""
     tokens = PARSER.parse(markdown)

@@ -187,7 +187,8 @@ def _tidy(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_document(document: Document) -> None:
+def write_document(document: Document) -> list[Path]:
+    """Write the document's files and return the leftover files it removed."""
     from archdsl.output import write_atomic
 
     if document.folder.exists() and not document.folder.is_dir():
@@ -202,6 +203,25 @@ def write_document(document: Document) -> None:
         # archdsl names these files, so a link in their place is replaced,
         # never written through.
         write_atomic(document.folder / name, data, follow_symlinks=False)
+    removed = _leftovers(document)
+    for path in removed:
+        try:
+            path.unlink()
+        except OSError as error:
+            raise OutputError(f"cannot remove {path}: {error.strerror}") from None
+    return removed
+
+
+def _leftovers(document: Document) -> list[Path]:
+    """Return the files archdsl names that this document does not have.
+
+    A run with ``--no-png`` leaves no PNG, so an earlier run's PNG is one.
+    """
+    return [
+        document.folder / name
+        for name in (README, SVG, PNG)
+        if name not in document.files and os.path.lexists(document.folder / name)
+    ]
 
 
 def stale_files(document: Document) -> list[tuple[str, str]]:
@@ -222,6 +242,10 @@ def stale_files(document: Document) -> list[tuple[str, str]]:
             stale.append((str(path), _first_hunk(path, current, data)))
         else:
             stale.append((str(path), "differs (binary file)"))
+    for path in _leftovers(document):
+        stale.append(
+            (str(path), "left from an earlier run; the document no longer has it")
+        )
     return stale
 
 
