@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -57,3 +58,25 @@ def test_check_hook_several_files(designs, files, code):
     result = run_hook("archdsl-check", files, designs)
     assert result.returncode == code, result.stderr
     assert result.stdout.count("Summary:") == sum(f != "typo.arch" for f in files)
+
+
+@pytest.mark.parametrize("hook_id", ["archdsl-check", "archdsl-docs"])
+@pytest.mark.parametrize(
+    ("path", "runs"),
+    [
+        ("examples/three-tier.arch", True),
+        ("three-tier.arch", True),
+        ("examples/parts/cell-stack.arch", False),
+        ("parts/router.arch", False),
+        ("examples/partsbin/shop.arch", True),
+        ("notes.txt", False),
+    ],
+)
+def test_hook_file_selection(hook_id, path, runs):
+    # pre-commit runs a hook on a file when re.search finds "files" in its
+    # path and does not find "exclude".
+    hook = HOOKS[hook_id]
+    selected = bool(re.search(hook["files"], path)) and not re.search(
+        hook.get("exclude", "^$"), path
+    )
+    assert selected is runs
