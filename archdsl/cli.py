@@ -8,6 +8,7 @@ traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -139,6 +140,8 @@ def _write(output: str, data: bytes, sources: SourceSet) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
+    if output.endswith(("/", os.sep)):
+        raise UsageError(f"the output {output} names a folder; name a file")
     target = Path(output).resolve()
     for source in sources:
         if source.path is not None and source.path.resolve() == target:

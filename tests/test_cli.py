@@ -177,6 +177,15 @@ def test_output_over_design_file_exit_2(tmp_path, command, target):
     assert not list(tmp_path.rglob(".archdsl-*"))
 
 
+@pytest.mark.parametrize("command", ["expand", "render", "check"])
+def test_output_with_trailing_slash_exit_2(tmp_path, command):
+    shutil.copy(EXAMPLE, tmp_path / "design.arch")
+    result = run_archdsl(command, "design.arch", "-o", "out.svg/", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "the output out.svg/ names a folder; name a file" in result.stderr
+    assert not (tmp_path / "out.svg").exists()
+
+
 def test_missing_graphviz_says_how_to_install(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}
     result = run_archdsl("render", str(EXAMPLE), "-o", str(tmp_path / "x.png"), env=env)

@@ -222,6 +222,15 @@ def test_template_cannot_reach_python(tmp_path: Path):
     result = docs_with_template(tmp_path, templates)
     assert result.returncode == 2
     assert "unsafe" in result.stderr
+    assert ".;" not in result.stderr
+
+
+def test_template_absolute_include_not_found(tmp_path: Path):
+    templates = tmp_path / "templates"
+    write(templates / "design.md.j2", '# x\n{% include "/etc/hostname" %}\n')
+    result = docs_with_template(tmp_path, templates)
+    assert result.returncode == 2
+    assert "template not found: /etc/hostname" in result.stderr
 
 
 def test_template_including_itself_rejected(tmp_path: Path):

@@ -135,9 +135,15 @@ def _render_template(templates: Path | None, context: dict) -> str:
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name}:{error.lineno}"
         raise TemplateError(f"template {where}: {error.message}") from None
-    except jinja2.TemplateError as error:
+    except jinja2.TemplateNotFound as error:
         raise TemplateError(
-            f"template error: {error}; check the templates in {templates or 'archdsl'}"
+            f"template not found: {error.name}; templates may include only files "
+            f"in {templates or 'archdsl'}"
+        ) from None
+    except jinja2.TemplateError as error:
+        message = str(error).rstrip(".")
+        raise TemplateError(
+            f"template error: {message}; check the templates in {templates or 'archdsl'}"
         ) from None
     except RecursionError:
         raise TemplateError(
