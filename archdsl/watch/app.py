@@ -20,6 +20,12 @@ from archdsl.watch.pipeline import Output, Pipeline, RenderResult
 from archdsl.watch.server import PreviewServer, PreviewState
 from archdsl.watch.session import WatchSession
 
+# The kernel may deliver Ctrl-C or SIGTERM to any of the process's threads.
+# Python runs the handler only in the main thread, at its next bytecode, so
+# a main thread in one long sleep would not stop until the sleep ends. It
+# sleeps in short steps instead, and stops within this many seconds.
+SIGNAL_CHECK_SECONDS = 0.2
+
 logger = logging.getLogger(__name__)
 
 #: Prints one line of text; ``err`` selects standard error.
@@ -152,7 +158,7 @@ def _watch_until_interrupted(
         if server is not None and options.open_browser:
             _open_browser(server.url, echo)
         while True:
-            time.sleep(3600)
+            time.sleep(SIGNAL_CHECK_SECONDS)
     except KeyboardInterrupt:
         echo("")
 
