@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import random
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -224,6 +225,40 @@ def test_creating_missing_include_renders(tmp_path, start_session, poll):
     second = results.wait_for(2)
     assert second.ok, second.error
     assert "jobs" in design.with_name("out.svg").read_text()
+
+
+@pytest.mark.parametrize("poll", [False, True])
+def test_include_in_missing_folder_renders_once_created(tmp_path, start_session, poll):
+    design = tmp_path / "main.arch"
+    design.write_text(GOOD + 'include "parts/deep/queue.arch"\n')
+    pipeline = svg_pipeline(design)
+    session, results = start_session(pipeline, poll=poll)
+    assert "included file not found" in results.wait_for(1).error
+    (tmp_path / "parts" / "deep").mkdir(parents=True)
+    (tmp_path / "parts" / "deep" / "queue.arch").write_text("queue jobs\napp -> jobs\n")
+    wait_until(lambda: results.last.ok, "a good render")
+    assert "jobs" in design.with_name("out.svg").read_text()
+
+
+@pytest.mark.parametrize("poll", [False, True])
+def test_include_folder_restored_stays_watched(tmp_path, start_session, poll):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "queue.arch").write_text("queue jobs\napp -> jobs\n")
+    design = tmp_path / "main.arch"
+    design.write_text(GOOD + 'include "parts/queue.arch"\n')
+    session, results = start_session(svg_pipeline(design), poll=poll)
+    assert results.wait_for(1).ok
+    # A branch switch deletes the folder and writes it again.
+    shutil.copytree(parts, tmp_path / "backup")
+    shutil.rmtree(parts)
+    wait_until(lambda: results.last.error is not None, "the include error")
+    shutil.copytree(tmp_path / "backup", parts)
+    wait_until(lambda: results.last.ok, "a good render")
+    wait_settled(session)
+    save_in_place(parts / "queue.arch", "queue orders\napp -> orders\n")
+    output = design.with_name("out.svg")
+    wait_until(lambda: "orders" in output.read_text(), "the edited include drawn")
 
 
 def test_emptied_design_keeps_output(design, start_session):

@@ -31,11 +31,11 @@ WatchedFilesHook = Callable[[SourceSet], Iterable[Path]]
 def watched_files(sources: SourceSet) -> set[Path]:
     """Return the files a compile read or looked for: the design and its includes.
 
-    An included file that was not found is watched when its folder exists, so
-    that creating it renders again.
+    An included file that was not found is watched too, so that creating it,
+    and its folder if that is missing, renders again.
     """
     read = {source.path for source in sources if source.path is not None}
-    return read | {path for path in sources.missing if path.parent.is_dir()}
+    return read | set(sources.missing)
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,6 @@ class Pipeline:
     def _watched_after_error(self, sources: SourceSet | None) -> frozenset[Path]:
         # A failed compile may stop before it reads every include, so the
         # files of the last good compile stay watched until the next one.
-        # NOTE: a missing include whose folder does not exist either is not
-        # watched, so creating both triggers no render until the next save.
         read = set(self.watched_files_hook(sources)) if sources else set()
         return frozenset({self.design, *self._last_watched, *read})
 

@@ -12,6 +12,7 @@ produces is the caller's job.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -42,6 +43,9 @@ STOP_TIMEOUT_SECONDS = 5.0
 #: closed-without-write events are left out because compiling the design
 #: reads the file, and a read must not trigger another render.
 _CONTENT_EVENTS = frozenset({"created", "modified", "moved", "deleted", "attrib"})
+
+#: Event types on a folder that can make a watched file appear or vanish.
+_FOLDER_EVENTS = frozenset({"created", "moved", "deleted"})
 
 _EDITOR_FILE = re.compile(
     r"""
@@ -147,7 +151,11 @@ class FileWatcher:
             logger.warning("file events were lost; rendering again to catch up")
             self._on_change("")
             return
-        if event.is_directory or event.event_type not in _CONTENT_EVENTS:
+        if event.is_directory:
+            if event.event_type in _FOLDER_EVENTS:
+                self._folder_changed(_event_paths(event))
+            return
+        if event.event_type not in _CONTENT_EVENTS:
             return
         for path in _event_paths(event):
             if is_ignored_name(os.path.basename(path)):
@@ -156,6 +164,36 @@ class FileWatcher:
                 logger.debug("%s: %s", event.event_type, path)
                 self._on_change(path)
                 return
+
+    def _folder_changed(self, paths: list[str]) -> None:
+        """Watch again the folders of watched files at or below ``paths``.
+
+        A folder that was deleted is watched through its nearest existing
+        parent until it comes back, and a folder created again (a branch
+        switch, a restore from a copy) gets a new watch and a render.
+        """
+        with self._lock:
+            affected = {
+                folder
+                for folder in {os.path.dirname(file) for file in self._files}
+                for path in paths
+                if folder == path or folder.startswith(path + os.sep)
+            }
+            if not affected or self._observer is None:
+                return
+            for folder in set(self._watches):
+                if any(folder == a or a.startswith(folder + os.sep) for a in affected):
+                    self._unschedule(folder)
+            self._schedule_folders()
+        logger.debug("folder changed: %s", ", ".join(paths))
+        self._on_change(paths[0])
+
+    def _unschedule(self, folder: str) -> None:
+        assert self._observer is not None
+        watch = self._watches.pop(folder)
+        # watchdog drops the watch of a deleted folder by itself.
+        with contextlib.suppress(KeyError):
+            self._observer.unschedule(watch)
 
     def _start_observer(self) -> BaseObserver:
         if not self._polling:
@@ -186,7 +224,7 @@ class FileWatcher:
         assert self._observer is not None
         wanted = _folders(self._files)
         for folder in set(self._watches) - wanted:
-            self._observer.unschedule(self._watches.pop(folder))
+            self._unschedule(folder)
         for folder in sorted(wanted - set(self._watches)):
             try:
                 self._schedule(self._observer, folder)
@@ -231,7 +269,21 @@ def _normalize(path: Path) -> str:
 
 
 def _folders(files: Iterable[str]) -> set[str]:
-    return {os.path.dirname(path) for path in files}
+    """Return the folders to watch for ``files``.
+
+    A file whose folder does not exist is watched through the nearest
+    existing parent, which reports the folder when it is created.
+    """
+    return {_existing_folder(os.path.dirname(path)) for path in files}
+
+
+def _existing_folder(folder: str) -> str:
+    while not os.path.isdir(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return folder
 
 
 def _event_paths(event: FileSystemEvent) -> list[str]:
