@@ -175,7 +175,11 @@ def test_checklist_shown_with_hook(page, tmp_path, dot_available):
     assert item == "warning REL-001: one NAT gateway for two AZs (line 3)"
 
 
-def test_reconnects_after_server_restart(page, preview):
+def restart_server(page, preview, result: RenderResult) -> PreviewServer:
+    """Restart the preview's server on its port, with ``result`` as its state.
+
+    The page must have noticed the stop before the new server starts.
+    """
     open_preview(page, preview)
     port = preview.server.port
     preview.server.stop()
@@ -183,10 +187,15 @@ def test_reconnects_after_server_restart(page, preview):
         timeout=WAIT_MS
     )
     state = PreviewState("three-tier.arch")
-    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>restarted</text></svg>'
-    state.apply(RenderResult(1, svg=svg))
+    state.apply(result)
     restarted = PreviewServer(state, "127.0.0.1", port)
     restarted.start()
+    return restarted
+
+
+def test_reconnects_after_server_restart(page, preview):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>restarted</text></svg>'
+    restarted = restart_server(page, preview, RenderResult(1, svg=svg))
     try:
         wait_for_diagram_text(page, "restarted")
         connection = page.locator("#connection").text_content()
@@ -196,16 +205,7 @@ def test_reconnects_after_server_restart(page, preview):
 
 
 def test_restart_without_diagram_shows_placeholder(page, preview):
-    open_preview(page, preview)
-    port = preview.server.port
-    preview.server.stop()
-    page.locator("#connection").filter(has_text="reconnecting").wait_for(
-        timeout=WAIT_MS
-    )
-    state = PreviewState("three-tier.arch")
-    state.apply(RenderResult(1, error=BAD_MESSAGE))
-    restarted = PreviewServer(state, "127.0.0.1", port)
-    restarted.start()
+    restarted = restart_server(page, preview, RenderResult(1, error=BAD_MESSAGE))
     try:
         page.locator("#placeholder").wait_for(state="visible", timeout=WAIT_MS)
         svg_count = page.locator("#diagram svg").count()
