@@ -135,7 +135,7 @@ _KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "ec2.vpc-endpoint",
-        "AWS PrivateLink",
+        "Amazon VPC",
         "VPC endpoint",
         "aws.network.Endpoint",
         "vpc",
