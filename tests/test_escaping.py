@@ -2,9 +2,9 @@
 
 Names are restricted by the grammar, so the free text of a design is its
 strings: labels, waiver reasons and filter values. One design carries the
-same hostile text in each, and each test checks one output: the text
-arrives unchanged (JSON, SARIF) or escaped for the format, and never as
-markup, a table cell break, a code span or a terminal control sequence.
+same hostile text in each, and each test checks one output. The text
+arrives unchanged (JSON, SARIF) or escaped for the format. It never arrives
+as markup, a table cell break, a code span or a terminal control sequence.
 """
 
 from __future__ import annotations

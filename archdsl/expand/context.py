@@ -27,9 +27,9 @@ Handler = Callable[["Expansion", Statement], None]
 #: soon as expansion crosses the limit. Real designs have hundreds or a few
 #: thousand components.
 #: NOTE: the checklist's time grows with the square of the number of tiers'
-#: components (single points of failure, security group rules), so a design
-#: of 50,000 such components takes about two minutes to check on two cores,
-#: and one of 110,000 took thirteen.
+#: components (single points of failure, security group rules). A design of
+#: 50,000 such components takes about two minutes to check on two cores, and
+#: one of 110,000 took thirteen.
 MAX_COMPONENTS = 50_000
 
 
