@@ -224,3 +224,15 @@ def test_project_design_docs_are_current(dot_available):
     designs = sorted(str(p.relative_to(ROOT)) for p in EXAMPLES.glob("*.arch"))
     result = run_archdsl("docs", *designs, "-o", "docs/designs", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_exposure_says_who_reaches_restricted_alb(workdir, dot_available):
+    # With 'edge cdn', the web ALB's security group admits only CloudFront's
+    # origin-facing prefix list, so the internet at large cannot reach it.
+    generate(workdir, "--no-png")
+    readme = (workdir / "out" / "three-tier" / "README.md").read_text()
+    exposure = readme.split("### Exposure")[1].split("### Authentication")[0]
+    (row,) = [line for line in exposure.splitlines() if line.startswith("| `web.alb`")]
+    assert row.endswith(
+        "its security group admits only CloudFront's origin-facing addresses |"
+    )

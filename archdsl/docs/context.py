@@ -359,6 +359,16 @@ def _name_of(model: Model, component_id: str) -> str:
 # Security -----------------------------------------------------------------
 
 
+def _exposure_reason(component: Component) -> str:
+    """Return why ``component`` faces the internet, and who may reach it."""
+    if component.attrs.get("origin_restricted_to"):
+        return (
+            f"{component.reason}; its security group admits only CloudFront's "
+            "origin-facing addresses"
+        )
+    return component.reason
+
+
 def security_section(model: Model, check: CheckResult) -> dict[str, Any]:
     components = list(model.components.values())
     from_internet = {
@@ -368,7 +378,7 @@ def security_section(model: Model, check: CheckResult) -> dict[str, Any]:
         and c.kind != "association"
     }
     exposed = [
-        {"component": c.id, "service": c.service, "why": c.reason}
+        {"component": c.id, "service": c.service, "why": _exposure_reason(c)}
         for c in components
         if c.kind != "ec2.subnet" and (c.attrs.get("public") or c.id in from_internet)
     ]
