@@ -38,7 +38,7 @@ class Span:
 class Source:
     """The text of one design file and where it was read from.
 
-    A leading byte order mark is dropped, because the parser never sees it
+    A leading byte order mark is dropped, because the parser never receives it
     and columns on the first line would otherwise be off by one.
     """
 

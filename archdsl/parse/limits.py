@@ -12,13 +12,13 @@ from lark import Token, Tree
 from archdsl.errors import Diagnostic, Severity
 from archdsl.source import Span
 
-#: Longest name (keyword, statement name, word or option key), in
+#: Maximum length of a name (keyword, statement name, word or option key), in
 #: characters. Most AWS resource names that a statement becomes part of are
 #: capped at 64: Lambda function names and IAM role names, for example, and
 #: S3 bucket names at 63. Longer names cannot be used as written anyway.
 MAX_NAME_LENGTH = 64
 
-#: Longest number literal. The longest valid one, a CIDR block such as
+#: Maximum length of a number literal. The longest valid one, a CIDR block such as
 #: ``192.168.100.0/18``, has 16 characters.
 MAX_NUMBER_LENGTH = 64
 

@@ -59,7 +59,7 @@ def build_dot(
 ) -> str:
     """Return the DOT source; control characters in labels become U+FFFD.
 
-    Graphviz copies label text into SVG as it is, and an SVG that holds a
+    Graphviz copies label text into SVG as it is, and an SVG that contains a
     control character is not well-formed XML.
     """
     from archdsl.controls import replace_controls
