@@ -30,6 +30,7 @@ def weakened(model: Model) -> set[tuple[str, str]]:
 CELL_COPIES = """\
 cell shard x2 {
   queue jobs
+  topic events
   function worker
   jobs ~> worker
 }
@@ -40,12 +41,13 @@ region us-west-2 {
 
 
 def test_cell_copies_get_own_resource_names():
-    # SQS queue names and CloudWatch log group names must be unique within
-    # an account and region, and both copies of the cell share us-east-1.
+    # SQS queue, SNS topic and CloudWatch log group names must be unique
+    # within an account and region, and both copies of the cell share us-east-1.
     model = expand(CELL_COPIES)
     assert model.component("shard1.jobs").attrs["queue_name"] == "shard1-jobs"
     assert model.component("shard2.jobs").attrs["queue_name"] == "shard2-jobs"
     assert model.component("shard2.jobs.dlq").attrs["queue_name"] == "shard2-jobs-dlq"
+    assert model.component("shard2.events").attrs["topic_name"] == "shard2-events"
     assert model.component("shard1.worker.logs").name == "/aws/lambda/shard1-worker"
     assert model.component("shard2.worker.logs").name == "/aws/lambda/shard2-worker"
 

@@ -152,7 +152,10 @@ def expand_topic(ctx: Expansion, statement: Statement) -> None:
         "subscriber whose filter policy matches",
         span=statement.span,
         placement=ctx.placement_for(statement),
-        attrs={"fifo": fifo, "topic_name": name + (".fifo" if fifo else "")},
+        attrs={
+            "fifo": fifo,
+            "topic_name": resource_name(statement) + (".fifo" if fifo else ""),
+        },
     )
     encrypted = ctx.choose(
         topic,
